@@ -1,0 +1,10 @@
+/** Tests run the TypeScript sources directly; `tsc --noEmit` (in `npm test`) does the type checking. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60_000,
+  // Whole compressed waves share one dev server per file; files run side by side on the 2 cores.
+  maxWorkers: 2,
+};
