@@ -62,8 +62,8 @@ describe('simulated agents', () => {
     sim = await startSimAgents({ plan: plan(), servers: [server.url], ratePerSecond: 0, subscribe: 'none' });
     nc = await connect({ servers: server.url });
     const seen: { subject: string; id: string | undefined; data: string }[] = [];
-    nc.subscribe('cim-agent.>', { callback: (_e, m) => seen.push({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id'), data: m.string() }) });
-    nc.subscribe('cim.agent.>', { callback: (_e, m) => seen.push({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id'), data: m.string() }) });
+    nc.subscribe('cim-agent.>', { callback: (_e, m) => { seen.push({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id'), data: m.string() }); } });
+    nc.subscribe('cim.agent.>', { callback: (_e, m) => { seen.push({ subject: m.subject, id: m.headers?.get('Nats-Msg-Id'), data: m.string() }); } });
     await nc.flush();
     await sim.publishNow({ host: 'dgx-1', agent: 'network-expert' }, 4);
     await waitFor(() => seen.length >= 8, '8 messages');
