@@ -1,0 +1,308 @@
+// The wave's state and the decisions on it, as a plain class (the samples-typescript pattern): the
+// workflow function drives time and activities; this class holds what happened and what to do next.
+// Deterministic: times come from the workflow clock passed in, never from I/O.
+import type { Plan, RuleAction } from '../plan/schema';
+import type { RuleResult } from '../judge/rules';
+import type { CheckpointResult, TickResult } from '../activities/types';
+import type { OperatorRequest } from './messages';
+import type { AlertStatus, CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from './status';
+
+export interface WaveInput {
+  plan: Plan;
+  waveId: string;
+  /** Monitoring start (epoch ms): the end of phase 2. Checkpoints count from it. */
+  startAtMs: number;
+  /** Divides every schedule duration of the plan (product.md, Semantics). 1 for real waves. */
+  timeScale: number;
+  policy: Policy;
+  /** Set by continue-as-new: the state so far. */
+  carried?: Carried;
+}
+
+/** Everything a continued run needs; all of it small and independent of fleet size. */
+export interface Carried {
+  status: WaveStatus;
+  extendMs: number;
+  nextTickAtMs: number;
+  manualRuns: number;
+  lastTickAtMs: number;
+  abort: OperatorRequest | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The policy can only soften a rule's action (product.md, Semantics). */
+export function effectiveAction(action: RuleAction, policy: Policy): RuleAction {
+  if (policy === 'observe') return 'observe';
+  if (policy === 'hold' && action === 'rollback') return 'hold';
+  return action;
+}
+
+export class WaveState {
+  readonly plan: Plan;
+  readonly input: WaveInput;
+  status: WaveStatus;
+  extendMs: number;
+  nextTickAtMs: number;
+  lastTickAtMs: number;
+  manualRuns: number;
+  abort: OperatorRequest | null;
+  /** Set by handlers so the main loop re-evaluates at once instead of sleeping to its next timer. */
+  wake = false;
+
+  constructor(input: WaveInput) {
+    this.input = input;
+    this.plan = input.plan;
+    const c = input.carried;
+    if (c) {
+      this.status = { ...c.status, runs: c.status.runs + 1 };
+      this.extendMs = c.extendMs;
+      this.nextTickAtMs = c.nextTickAtMs;
+      this.lastTickAtMs = c.lastTickAtMs;
+      this.manualRuns = c.manualRuns;
+      this.abort = c.abort;
+      return;
+    }
+    this.extendMs = 0;
+    this.manualRuns = 0;
+    this.abort = null;
+    this.lastTickAtMs = input.startAtMs;
+    this.nextTickAtMs = input.startAtMs + this.scaled(this.plan.monitor.interval);
+    this.status = {
+      waveId: input.waveId,
+      wave: this.plan.wave.name,
+      phase: 'monitoring',
+      verdict: null,
+      paused: false,
+      policy: input.policy,
+      timeScale: input.timeScale,
+      startAt: iso(input.startAtMs),
+      endsAt: iso(input.startAtMs + this.scaled(this.plan.wave.duration)),
+      nextCheckpoint: null,
+      checkpoints: this.plan.checkpoints.map((cp) => ({
+        name: cp.name,
+        dueAt: iso(input.startAtMs + this.scaled(cp.at)),
+        ranAt: null,
+        verdict: null,
+        criteria: [],
+        artifactsDir: null,
+      })),
+      interim: { ticks: 0, skippedTicks: 0, lastTickAt: null, agentsActive: null, lastTickNote: null, firing: [] },
+      alerts: [],
+      rollback: { requested: false, trigger: null, executed: false, startedAt: null, finishedAt: null, ok: null, steps: [], verification: null },
+      hold: null,
+      waivers: [],
+      operatorActions: [],
+      artifactsDir: null,
+      runs: 1,
+    };
+    this.refreshNext();
+  }
+
+  carry(): Carried {
+    return {
+      status: this.status,
+      extendMs: this.extendMs,
+      nextTickAtMs: this.nextTickAtMs,
+      manualRuns: this.manualRuns,
+      lastTickAtMs: this.lastTickAtMs,
+      abort: this.abort,
+    };
+  }
+
+  /** A plan duration on the wave's clock. */
+  scaled(ms: number): number {
+    return Math.max(1, Math.round(ms / this.input.timeScale));
+  }
+
+  get finished(): boolean {
+    return this.status.phase === 'completed' || this.status.phase === 'aborted';
+  }
+
+  /** Due time of each checkpoint; the last one moves with extendWave. */
+  dueAtMs(index: number): number {
+    const cps = this.plan.checkpoints;
+    const base = this.input.startAtMs + this.scaled(cps[index].at);
+    return index === cps.length - 1 ? base + this.extendMs : base;
+  }
+
+  nextCheckpointIndex(): number | null {
+    const i = this.status.checkpoints.findIndex((c) => c.ranAt === null);
+    return i < 0 ? null : i;
+  }
+
+  refreshNext(): void {
+    const i = this.nextCheckpointIndex();
+    this.status.nextCheckpoint = i === null ? null : { name: this.plan.checkpoints[i].name, dueAt: iso(this.dueAtMs(i)) };
+    const last = this.status.checkpoints.length - 1;
+    this.status.checkpoints[last].dueAt = iso(this.dueAtMs(last));
+    this.status.endsAt = iso(this.dueAtMs(last));
+  }
+
+  record(now: number, kind: string, req: Partial<OperatorRequest> & Record<string, unknown>, accepted: boolean, note?: string): void {
+    this.status.operatorActions.push({
+      at: iso(now),
+      kind,
+      by: typeof req.by === 'string' && req.by ? req.by : 'operator',
+      reason: typeof req.reason === 'string' ? req.reason : '',
+      accepted,
+      ...(note ? { note } : {}),
+    });
+  }
+
+  // ── ticks ────────────────────────────────────────────────────────────────────────────────────
+
+  /** Ticks whose time passed while collection ran are skipped and counted, never queued. */
+  advanceTick(now: number): void {
+    const interval = this.scaled(this.plan.monitor.interval);
+    let next = this.nextTickAtMs + interval;
+    while (next <= now) {
+      next += interval;
+      this.status.interim.skippedTicks += 1;
+    }
+    this.nextTickAtMs = next;
+  }
+
+  applyTick(now: number, tick: TickResult): void {
+    const interim = this.status.interim;
+    interim.ticks += 1;
+    interim.lastTickAt = iso(tick.at);
+    interim.agentsActive = `${tick.agentsActive}/${tick.agentsTotal}`;
+    interim.lastTickNote = tick.note;
+    interim.firing = [...tick.rollbackFiring, ...tick.alertsFiring];
+    this.lastTickAtMs = tick.at;
+    this.applyAlerts(now, tick.alertsFiring);
+    for (const r of tick.rollbackFiring) this.decide(now, r);
+  }
+
+  /** Alerts are states: a rule and scope fires once, stays firing while its data says so, then resolves. */
+  applyAlerts(now: number, firing: TickResult['alertsFiring']): void {
+    const seen = new Set<string>();
+    for (const f of firing) {
+      const id = `${f.id}:${f.scope}`;
+      seen.add(id);
+      const message = `${f.title}: ${f.metric} = ${f.value} (${f.op} ${f.threshold})`;
+      const open = this.status.alerts.find((a) => a.id === id && a.state !== 'resolved');
+      if (open) {
+        open.lastFiredAt = iso(now);
+        open.message = message;
+      } else {
+        const alert: AlertStatus = { id, rule: f.id, severity: f.severity, scope: f.scope, state: 'firing', firstFiredAt: iso(now), lastFiredAt: iso(now), message };
+        // A re-fired alert keeps its id; the resolved one stays in the list as history.
+        this.status.alerts = this.status.alerts.filter((a) => !(a.id === id && a.state === 'resolved'));
+        this.status.alerts.push(alert);
+      }
+    }
+    for (const a of this.status.alerts)
+      if (a.state !== 'resolved' && !seen.has(a.id)) {
+        a.state = 'resolved';
+        a.resolvedAt = iso(now);
+      }
+  }
+
+  /** A rollback criterion fired: act on it as the plan and the policy say. */
+  decide(now: number, r: RuleResult): void {
+    const rule = this.plan.rollback.criteria.find((c) => c.id === r.id);
+    if (!rule || this.status.rollback.requested) return;
+    const action = effectiveAction(rule.action, this.status.policy);
+    if (action === 'observe' || action === 'page') return; // recorded in interim.firing and the alerts
+    if (this.status.paused) {
+      this.noteOnce(now, `automatic ${action} for ${r.id} suppressed: automation paused`);
+      return;
+    }
+    const reason = `${r.title}: ${r.metric} = ${r.value} (${r.op} ${r.threshold})${r.note ? `; ${r.note}` : ''}`;
+    if (action === 'rollback') this.requestRollback({ kind: 'criterion', by: 'wavewatch', reason, criterion: r.id });
+    else if (!this.status.hold) this.enterHold(now, reason, this.plan.monitor.onHoldTimeout, r.id);
+  }
+
+  private noteOnce(now: number, note: string): void {
+    const last = this.status.operatorActions[this.status.operatorActions.length - 1];
+    if (last?.note === note) return;
+    this.status.operatorActions.push({ at: iso(now), kind: 'automation', by: 'wavewatch', reason: '', accepted: false, note });
+  }
+
+  enterHold(now: number, reason: string, onTimeout: 'rollback' | 'continue' | 'no-go', criterion?: string): void {
+    this.status.phase = 'holding';
+    this.status.hold = {
+      since: iso(now),
+      deadline: iso(now + this.scaled(this.plan.monitor.holdTimeout)),
+      reason,
+      onTimeout,
+      ...(criterion ? { criterion } : {}),
+    };
+  }
+
+  leaveHold(): void {
+    this.status.hold = null;
+    if (this.status.phase === 'holding') this.status.phase = 'monitoring';
+  }
+
+  // ── rollback ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Requests are idempotent: the first one wins, later ones are recorded and change nothing. */
+  requestRollback(trigger: NonNullable<WaveStatus['rollback']['trigger']>): boolean {
+    if (this.status.rollback.requested) return false;
+    this.status.rollback.requested = true;
+    this.status.rollback.trigger = trigger;
+    this.status.rollback.steps = this.plan.rollback.steps.map((s): RollbackStepStatus => ({ name: s.name, state: 'pending', targets: [] }));
+    this.wake = true;
+    return true;
+  }
+
+  // ── checkpoints and the verdict ──────────────────────────────────────────────────────────────
+
+  applyCheckpoint(index: number, result: CheckpointResult): void {
+    const cp = this.status.checkpoints[index];
+    cp.ranAt = iso(result.ranAtMs);
+    cp.verdict = result.verdict;
+    cp.criteria = result.criteria;
+    cp.artifactsDir = result.artifactsDir;
+    this.status.artifactsDir ??= result.artifactsDir.replace(/\/[^/]+$/, '');
+    this.refreshNext();
+  }
+
+  /** Primary criteria of the final checkpoint decide: all pass or waived → GO; any fail → NO-GO. */
+  finalJudgement(): { verdict: 'GO' | 'NO-GO' | 'undecided'; open: RuleResult[] } {
+    const last = this.status.checkpoints[this.status.checkpoints.length - 1];
+    const primary = new Set(this.plan.criteria.filter((c) => c.primary).map((c) => c.id));
+    const results = last.criteria.filter((r) => primary.has(r.id)).map((r) => this.withWaiver(r));
+    if (results.some((r) => r.outcome === 'fail')) return { verdict: 'NO-GO', open: [] };
+    const open = results.filter((r) => r.outcome === 'inconclusive' || r.outcome === 'error');
+    return open.length ? { verdict: 'undecided', open } : { verdict: 'GO', open: [] };
+  }
+
+  withWaiver(r: RuleResult): RuleResult {
+    const w = this.status.waivers.find((x) => x.criterion === r.id);
+    return w && r.outcome !== 'pass' ? { ...r, outcome: 'waived', waiver: { reason: w.reason, by: w.by } } : r;
+  }
+
+  waive(now: number, criterion: string, reason: string, by: string): string | null {
+    this.status.waivers = this.status.waivers.filter((w) => w.criterion !== criterion);
+    this.status.waivers.push({ criterion, reason, by, at: iso(now) });
+    let before: string | null = null;
+    for (const cp of this.status.checkpoints)
+      cp.criteria = cp.criteria.map((r) => {
+        if (r.id !== criterion) return r;
+        before = r.outcome;
+        return this.withWaiver(r);
+      });
+    this.wake = true;
+    return before;
+  }
+
+  checkpointVerdictLine(): string {
+    return this.status.checkpoints
+      .map((c) => `${c.name} ${c.verdict ?? (c.ranAt ? '?' : '…')}`)
+      .join(' · ');
+  }
+
+  finish(now: number, verdict: 'GO' | 'NO-GO' | 'ABORTED'): void {
+    this.status.verdict = verdict;
+    this.status.phase = verdict === 'ABORTED' ? 'aborted' : 'completed';
+    this.status.hold = null;
+    this.status.nextCheckpoint = null;
+    void now;
+  }
+}
+
+export type { CheckpointVerdict };

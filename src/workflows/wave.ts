@@ -1,0 +1,353 @@
+// One durable workflow per wave: timers for the checkpoints, a monitor loop between them, operator
+// messages, the rollback procedure and the verdict. Orchestration only: every measurement,
+// judgement and file is an activity's work.
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { parseDuration } from '../plan/duration';
+import {
+  abortSignal,
+  acknowledgeAlertUpdate,
+  collectNowUpdate,
+  extendWaveUpdate,
+  pauseSignal,
+  requestRollbackSignal,
+  resumeSignal,
+  rollbackUpdate,
+  statusQuery,
+  waiveCriterionUpdate,
+  type OperatorRequest,
+  type RollbackOutcome,
+} from './messages';
+import { requestProblem } from './requests';
+import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
+import { WaveState, type WaveInput } from './wave-state';
+
+type Activities = ReturnType<typeof createActivities>;
+export type { WaveInput } from './wave-state';
+
+/** Continue-as-new well before Temporal's warnings (10,240 events): a 24 h wave at 5 min is ~3,200. */
+const MAX_EVENTS_PER_RUN = 2000;
+
+export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
+  const w = new WaveState(input);
+  const plan = input.plan;
+  const ref = { plan, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale };
+  const now = () => Date.now();
+
+  // Activity timeouts follow the plan: collection is bounded by the SSH timeouts, a checkpoint adds
+  // the NATS sampling window and the probes.
+  const collectMs = plan.ssh.connectTimeout + 2 * plan.ssh.commandTimeout + 30_000;
+  const checkpointMs = collectMs + plan.nats.sampling.window + 5 * 60_000;
+  const tickActs = proxyActivities<Activities>({
+    startToCloseTimeout: collectMs,
+    heartbeatTimeout: 60_000,
+    retry: { maximumAttempts: 2, initialInterval: 1000 },
+  });
+  const checkpointActs = proxyActivities<Activities>({
+    startToCloseTimeout: checkpointMs,
+    heartbeatTimeout: 60_000,
+    retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 60_000 },
+  });
+  const rollbackActs = proxyActivities<Activities>({
+    startToCloseTimeout: Math.max(...plan.rollback.steps.map((s) => s.timeout)) + collectMs,
+    retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 30_000 },
+  });
+  // Writing the final files and mail must not be lost: retried until it succeeds.
+  const finishActs = proxyActivities<Activities>({
+    startToCloseTimeout: 5 * 60_000,
+    retry: { initialInterval: 2000, maximumInterval: 5 * 60_000 },
+  });
+
+  // ── Web UI ──────────────────────────────────────────────────────────────────────────────────
+  const show = () => {
+    const s = w.status;
+    const next = s.nextCheckpoint ? `${s.nextCheckpoint.name} at ${s.nextCheckpoint.dueAt}` : '—';
+    const firing = s.alerts.filter((a) => a.state === 'firing').map((a) => `- ${a.severity}: ${a.message}`);
+    setCurrentDetails(
+      [
+        `## ${plan.wave.title} — ${s.phase}${s.verdict ? ` — **${s.verdict}**` : ''}${s.paused ? ' (automation paused)' : ''}`,
+        `**Checkpoints:** ${w.checkpointVerdictLine()}`,
+        `**Next:** ${next}`,
+        `**Agents active (last tick):** ${s.interim.agentsActive ?? 'no data yet'} · ticks ${s.interim.ticks} (skipped ${s.interim.skippedTicks})`,
+        s.hold ? `**Holding for a human** until ${s.hold.deadline}: ${s.hold.reason}` : '',
+        s.rollback.requested ? `**Rollback:** ${s.rollback.finishedAt ? (s.rollback.ok ? 'done' : 'FAILED') : 'in progress'} — ${s.rollback.trigger?.reason ?? ''}` : '',
+        firing.length ? `**Alerts firing:**\n${firing.join('\n')}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    upsertSearchAttributes([
+      { key: SA_WAVE_ID, value: input.waveId },
+      { key: SA_PHASE, value: s.phase },
+      { key: SA_CHECKPOINT, value: s.checkpoints.filter((c) => c.ranAt).pop()?.name ?? 'none' },
+      { key: SA_VERDICT, value: s.verdict ?? 'pending' },
+    ]);
+  };
+
+  // ── operator messages ───────────────────────────────────────────────────────────────────────
+  const terminalProblem = () => (w.finished ? `the wave has ended (${w.status.phase}, verdict ${w.status.verdict})` : null);
+  const validate = (kind: string) => (arg: unknown) => {
+    const problem = requestProblem(kind, arg) ?? terminalProblem();
+    if (problem) throw new Error(problem);
+  };
+  const by = (req: { by?: string }) => req.by || 'operator';
+
+  const onSignal = (kind: string, act: (req: OperatorRequest) => string | void) => (req: OperatorRequest) => {
+    const problem = requestProblem(kind, req) ?? terminalProblem();
+    if (problem) {
+      // A signal cannot be refused; it is recorded as not accepted, and nothing changes.
+      w.record(now(), kind, (req ?? {}) as never, false, problem);
+      return;
+    }
+    const note = act(req);
+    w.record(now(), kind, req as never, true, note || undefined);
+    w.wake = true;
+  };
+
+  setHandler(abortSignal, onSignal('abort', (req) => void (w.abort = req)));
+  setHandler(pauseSignal, onSignal('pause', () => void (w.status.paused = true)));
+  setHandler(
+    resumeSignal,
+    onSignal('resume', () => {
+      w.status.paused = false;
+      if (w.status.hold && w.status.phase === 'holding' && w.status.hold.onTimeout !== 'no-go') {
+        w.leaveHold();
+        return 'hold dismissed: monitoring continues';
+      }
+    }),
+  );
+  setHandler(
+    requestRollbackSignal,
+    onSignal('requestRollback', (req) =>
+      w.requestRollback({ kind: 'operator', by: by(req), reason: req.reason }) ? undefined : 'rollback already requested: nothing changes',
+    ),
+  );
+
+  setHandler(
+    rollbackUpdate,
+    async (req): Promise<RollbackOutcome> => {
+      const started = w.requestRollback({ kind: 'operator', by: by(req), reason: req.reason });
+      w.record(now(), 'rollback', req as never, true, started ? undefined : 'rollback already requested: nothing changes');
+      await condition(() => w.status.rollback.finishedAt !== null || w.status.phase === 'aborted');
+      const r = w.status.rollback;
+      return {
+        executed: r.executed,
+        startedByThisRequest: started,
+        ok: r.ok === true,
+        steps: r.steps.map((s) => ({ name: s.name, state: s.state })),
+        message: r.ok ? 'rolled back' : r.executed ? 'rollback stopped at a failed step' : 'rollback did not run (wave aborted)',
+      };
+    },
+    { validator: validate('rollback') },
+  );
+
+  setHandler(
+    extendWaveUpdate,
+    (req) => {
+      const ms = parseDuration(req.duration)!;
+      w.extendMs += w.scaled(ms);
+      w.refreshNext();
+      w.record(now(), 'extendWave', req as never, true, `final checkpoint now due ${w.status.endsAt}`);
+      w.wake = true;
+      return { finalCheckpointDueAt: w.status.endsAt };
+    },
+    {
+      validator: (req) => {
+        validate('extendWave')(req);
+        if (w.nextCheckpointIndex() === null) throw new Error('the final checkpoint has already run');
+      },
+    },
+  );
+
+  setHandler(
+    collectNowUpdate,
+    async (req) => {
+      w.manualRuns += 1;
+      const folder = `manual-${w.manualRuns}`;
+      w.record(now(), 'collectNow', req as never, true, `collection ${folder}`);
+      const result = await checkpointActs.runCheckpoint({
+        ...ref,
+        checkpoint: folder,
+        folder,
+        dueAtMs: now(),
+        waivers: w.status.waivers,
+      });
+      return { name: folder, verdict: result.verdict, artifactsDir: result.artifactsDir };
+    },
+    { validator: validate('collectNow') },
+  );
+
+  setHandler(
+    waiveCriterionUpdate,
+    (req) => {
+      const before = w.waive(now(), req.criterion, req.reason, by(req));
+      w.record(now(), 'waiveCriterion', req as never, true, `${req.criterion} waived`);
+      return { criterion: req.criterion, outcomeBefore: before };
+    },
+    {
+      validator: (req) => {
+        validate('waiveCriterion')(req);
+        if (!plan.criteria.some((c) => c.id === req.criterion))
+          throw new Error(`unknown criterion "${req.criterion}"; the plan's criteria are: ${plan.criteria.map((c) => c.id).join(', ')}`);
+      },
+    },
+  );
+
+  setHandler(
+    acknowledgeAlertUpdate,
+    (req) => {
+      const alert = w.status.alerts.find((a) => a.id === req.alertId && a.state === 'firing')!;
+      alert.state = 'acknowledged';
+      alert.acknowledgedBy = by(req);
+      w.record(now(), 'acknowledgeAlert', { reason: req.note ?? '', by: req.by }, true, req.alertId);
+      return { alertId: alert.id, state: alert.state };
+    },
+    {
+      validator: (req) => {
+        validate('acknowledgeAlert')(req);
+        const alert = w.status.alerts.find((a) => a.id === req.alertId);
+        if (!alert) throw new Error(`unknown alert "${req.alertId}"`);
+        if (alert.state !== 'firing') throw new Error(`alert "${req.alertId}" is ${alert.state}, not firing`);
+      },
+    },
+  );
+
+  setHandler(statusQuery, () => w.status);
+
+  // ── the procedure ───────────────────────────────────────────────────────────────────────────
+
+  /** Runs once per wave, resumes after the last completed step, and cannot be cancelled halfway. */
+  const runRollback = async () => {
+    const r = w.status.rollback;
+    w.status.phase = 'rolling-back';
+    r.executed = true;
+    r.startedAt ??= new Date(now()).toISOString();
+    show();
+    await CancellationScope.nonCancellable(async () => {
+      for (let i = 0; i < r.steps.length; i++) {
+        if (r.steps[i].state === 'done') continue;
+        const step = r.steps[i];
+        let result;
+        try {
+          result = await rollbackActs.runRollbackStep({ ...ref, stepIndex: i }, );
+        } catch (err) {
+          step.state = 'failed';
+          step.targets = [{ target: '*', outcome: 'failed', exitCode: null, message: String((err as Error).message ?? err) }];
+          break;
+        }
+        step.targets = result.targets;
+        step.finishedAt = new Date(now()).toISOString();
+        step.state = result.ok ? 'done' : 'failed';
+        if (!result.ok) break;
+      }
+      r.ok = r.steps.every((s) => s.state === 'done');
+      try {
+        const after = await tickActs.monitorTick({ ...ref, index: -1, sinceMs: w.lastTickAtMs });
+        r.verification = `after rollback: ${after.agentsActive}/${after.agentsTotal} agent units active${after.note ? `; ${after.note}` : ''}`;
+      } catch (err) {
+        r.verification = `verification collection failed: ${(err as Error).message}`;
+      }
+      r.finishedAt = new Date(now()).toISOString();
+    });
+  };
+
+  const runCheckpoint = async (index: number) => {
+    const cp = plan.checkpoints[index];
+    try {
+      const result = await checkpointActs.runCheckpoint(
+        { ...ref, checkpoint: cp.name, folder: cp.name, dueAtMs: w.dueAtMs(index), waivers: w.status.waivers },
+      );
+      w.applyCheckpoint(index, result);
+      for (const r of result.rollbackFiring) w.decide(now(), r);
+    } catch (err) {
+      // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented.
+      const c = w.status.checkpoints[index];
+      c.ranAt = new Date(now()).toISOString();
+      c.verdict = 'FAIL';
+      c.note = `collection failed after retries: ${(err as Error).message}`;
+      w.refreshNext();
+    }
+  };
+
+  const runTick = async () => {
+    const index = w.status.interim.ticks;
+    try {
+      const tick = await tickActs.monitorTick({ ...ref, index, sinceMs: w.lastTickAtMs });
+      w.applyTick(now(), tick);
+    } catch (err) {
+      w.status.interim.lastTickNote = `tick failed: ${(err as Error).message}`;
+    }
+    w.advanceTick(now());
+  };
+
+  // ── main loop ───────────────────────────────────────────────────────────────────────────────
+  show();
+  while (!w.finished) {
+    w.wake = false;
+    if (w.abort) {
+      w.finish(now(), 'ABORTED');
+      break;
+    }
+    if (w.status.rollback.requested && !w.status.rollback.finishedAt) {
+      await runRollback();
+      w.finish(now(), 'NO-GO');
+      break;
+    }
+    const t = now();
+    if (w.status.hold && t >= Date.parse(w.status.hold.deadline)) {
+      const hold = w.status.hold;
+      w.record(t, 'hold-timeout', { reason: hold.reason, by: 'wavewatch' }, true, `no decision by ${hold.deadline}: ${hold.onTimeout}`);
+      w.leaveHold();
+      if (hold.onTimeout === 'rollback') w.requestRollback({ kind: 'criterion', by: 'wavewatch', reason: `hold timed out: ${hold.reason}`, criterion: hold.criterion });
+      else if (hold.onTimeout === 'no-go') w.finish(t, 'NO-GO');
+      show();
+      continue;
+    }
+    const cpIndex = w.nextCheckpointIndex();
+    if (cpIndex === null) {
+      // Every checkpoint ran: the verdict, or a hold for a human while primaries are inconclusive.
+      const j = w.finalJudgement();
+      if (j.verdict !== 'undecided') w.finish(t, j.verdict);
+      else if (!w.status.hold)
+        w.enterHold(t, `primary criteria without a conclusive result: ${j.open.map((r) => `${r.id} (${r.outcome})`).join(', ')} — waive them or decide`, 'no-go');
+      show();
+      if (w.finished) break;
+      await condition(() => w.wake, Date.parse(w.status.hold!.deadline) - t, { summary: 'holding for a human decision' });
+      continue;
+    }
+    if (t >= w.dueAtMs(cpIndex)) {
+      await runCheckpoint(cpIndex);
+      show();
+      continue;
+    }
+    if (t >= w.nextTickAtMs) {
+      await runTick();
+      show();
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof waveWorkflow>({ ...input, carried: w.carry() });
+      }
+      continue;
+    }
+    const wakeAt = Math.min(w.dueAtMs(cpIndex), w.nextTickAtMs, w.status.hold ? Date.parse(w.status.hold.deadline) : Infinity);
+    const label = wakeAt === w.dueAtMs(cpIndex) ? `${plan.checkpoints[cpIndex].name} checkpoint` : 'next monitor tick';
+    await condition(() => w.wake, Math.max(1, wakeAt - t), { summary: label });
+  }
+
+  show();
+  await finishActs.finishWave({ ...ref, status: w.status });
+  await condition(allHandlersFinished);
+  return w.status;
+}
+

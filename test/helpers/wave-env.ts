@@ -1,0 +1,91 @@
+// A real Temporal dev server (the CLI binary), a worker on the bundled workflow code, and a
+// simulated fleet from a copy of plans/local.yaml with free ports: what every whole-wave test needs.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { loadPlan } from '../../src/plan/load';
+import type { Plan } from '../../src/plan/schema';
+import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal-server';
+import { startLocalFleet, type LocalFleet } from '../../src/stack/local-stack';
+import { createWaveWorker } from '../../src/worker/worker';
+import { connectClient, startWave } from '../../src/client/waves';
+import { LocalArtifactStore } from '../../src/artifacts/store';
+import type { Policy, WaveStatus } from '../../src/workflows/status';
+
+let bundle: { code: string } | null = null;
+export async function workflowBundle(): Promise<{ code: string }> {
+  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  return bundle;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `wavewatch-${prefix}-`));
+}
+
+export async function startTemporal(opts: { dbFile?: string; port?: number } = {}): Promise<TemporalDevServer> {
+  return startTemporalDevServer({ headless: true, dbFile: opts.dbFile, port: opts.port });
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+export async function startWorker(address: string, root: string, taskQueue: string): Promise<RunningWorker> {
+  const w = await createWaveWorker({
+    temporal: { address, namespace: 'default' },
+    taskQueue,
+    store: new LocalArtifactStore(root),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = w.worker.run();
+  return {
+    async stop() {
+      w.worker.shutdown();
+      await running;
+      await w.close();
+    },
+  };
+}
+
+/** A copy of plans/local.yaml with the test's changes, output under `root`. */
+export function localPlan(root: string, change: (p: Plan) => void = () => undefined): Plan {
+  const plan = loadPlan(join(__dirname, '../../plans/local.yaml'));
+  plan.output = {
+    dir: join(root, 'checkpoints'),
+    alertLog: join(root, 'alerts.log'),
+    decisionDoc: join(root, 'DECISION.md'),
+    reportDoc: join(root, 'REPORT.md'),
+  };
+  change(plan);
+  return plan;
+}
+
+export async function startFleet(plan: Plan, root: string): Promise<LocalFleet> {
+  return startLocalFleet({ plan, stateDir: join(root, 'stack'), freePorts: true });
+}
+
+export async function client(address: string): Promise<Client> {
+  return connectClient({ address, namespace: 'default' });
+}
+
+export async function runWave(c: Client, plan: Plan, o: { waveId: string; timeScale: number; policy?: Policy; taskQueue: string; startAtMs?: number }) {
+  return startWave(c, plan, { waveId: o.waveId, timeScale: o.timeScale, policy: o.policy ?? 'auto', startAtMs: o.startAtMs ?? Date.now(), taskQueue: o.taskQueue });
+}
+
+/** Polls the status query until `pred` holds (queries need a running worker). */
+export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveStatus) => boolean, timeoutMs = 120_000): Promise<WaveStatus> {
+  const deadline = Date.now() + timeoutMs;
+  let last: WaveStatus | null = null;
+  while (Date.now() < deadline) {
+    try {
+      last = await c.workflow.getHandle(waveId).query<WaveStatus>('status');
+      if (pred(last)) return last;
+    } catch {
+      /* the worker may be restarting */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting on wave ${waveId}; last status: ${JSON.stringify(last && { phase: last.phase, checkpoints: last.checkpoints.map((x) => [x.name, x.verdict]) })}`);
+}
