@@ -11,6 +11,7 @@ const api = transport as unknown as Api;
 export const connect = api.connect;
 export const headers = api.headers;
 export const errors = api.errors;
+export const credsAuthenticator = api.credsAuthenticator;
 
 export type {
   NatsConnection,

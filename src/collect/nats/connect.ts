@@ -1,0 +1,137 @@
+// wavewatch's own NATS connections: named for the wave (so /connz tells them apart from the agents),
+// credentials only from a file whose path the plan or the environment names (never the credentials
+// themselves, never in a log), loopback or the plan's servers only.
+import { readFileSync } from 'node:fs';
+import type { Plan } from '../../plan/schema';
+import { connect, credsAuthenticator, type NatsConnection, type ConnectionOptions } from './client';
+
+/** Environment variable holding a credentials file path when the plan names none. */
+export const CREDS_ENV = 'WAVEWATCH_NATS_CREDS';
+
+/** The connection name wavewatch uses for one purpose ("sampler", "probe", "health") of a wave. */
+export function waveConnectionName(plan: Plan, purpose: string): string {
+  return `wavewatch:${plan.wave.name}:${purpose}`;
+}
+
+/**
+ * The credentials file path: the plan's `nats.credentialsFile` is either a path or the name of an
+ * environment variable holding one (an upper-case name like NATS_CREDS); else WAVEWATCH_NATS_CREDS;
+ * else none. Relative paths resolve against the working directory.
+ */
+export function resolveCredentialsPath(plan: Plan, env: NodeJS.ProcessEnv = process.env): string | null {
+  const v = plan.nats.credentialsFile;
+  if (v) {
+    if (/^[A-Z_][A-Z0-9_]*$/.test(v)) {
+      const fromEnv = env[v];
+      if (!fromEnv) throw new Error(`nats.credentialsFile names the environment variable ${v}, which is not set`);
+      return fromEnv;
+    }
+    return v;
+  }
+  return env[CREDS_ENV] || null;
+}
+
+export interface WaveConnectOptions {
+  purpose: string;
+  /** Override the plan's servers (tests, dev stack). */
+  servers?: string[];
+  /** Connect timeout, ms (default 5 s). */
+  timeoutMs?: number;
+  /** Reconnect after a loss (default true, forever, every 500 ms). */
+  reconnect?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function connectForWave(plan: Plan, opts: WaveConnectOptions): Promise<NatsConnection> {
+  const options: ConnectionOptions = {
+    servers: opts.servers ?? plan.nats.servers,
+    name: waveConnectionName(plan, opts.purpose),
+    timeout: opts.timeoutMs ?? 5000,
+    reconnect: opts.reconnect ?? true,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  };
+  const credsPath = resolveCredentialsPath(plan, opts.env);
+  if (credsPath) {
+    let creds: Uint8Array;
+    try {
+      creds = readFileSync(credsPath);
+    } catch (err) {
+      // The path is configuration, not a secret; the contents never appear anywhere.
+      throw new Error(`cannot read the NATS credentials file ${credsPath}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+    options.authenticator = credsAuthenticator(creds);
+  }
+  return connect(options);
+}
+
+/** Connection events of one connection, for marking a window incomplete. */
+export interface ConnectionWatch {
+  /** Disconnects seen since the watch started. */
+  disconnects: number;
+  reconnects: number;
+  /** Whether the connection is up now. */
+  connected: boolean;
+  /** Server-reported slow consumer on this connection, or a client-side slowConsumer status. */
+  slowConsumer: boolean;
+  /** Server errors (permissions, auth) seen, as text. */
+  errors: string[];
+  /** Milliseconds (performance.now) of the first disconnect, or null. */
+  firstDisconnectAt: number | null;
+  stop(): void;
+}
+
+export function watchConnection(nc: NatsConnection): ConnectionWatch {
+  let active = true;
+  const w: ConnectionWatch = {
+    disconnects: 0,
+    reconnects: 0,
+    connected: !nc.isClosed(),
+    slowConsumer: false,
+    errors: [],
+    firstDisconnectAt: null,
+    stop: () => {
+      active = false;
+    },
+  };
+  (async () => {
+    for await (const s of nc.status()) {
+      if (!active) continue;
+      switch (s.type) {
+        case 'disconnect':
+          w.disconnects++;
+          w.connected = false;
+          if (w.firstDisconnectAt === null) w.firstDisconnectAt = performance.now();
+          break;
+        case 'reconnect':
+          w.reconnects++;
+          w.connected = true;
+          break;
+        case 'slowConsumer':
+          w.slowConsumer = true;
+          break;
+        case 'error':
+          if (w.errors.length < 10) w.errors.push(String(s.error?.message ?? s.error));
+          if (/slow consumer/i.test(String(s.error?.message ?? ''))) w.slowConsumer = true;
+          break;
+        case 'close':
+          w.connected = false;
+          break;
+      }
+    }
+  })().catch(() => undefined);
+  nc.closed().then(() => {
+    w.connected = false;
+  });
+  return w;
+}
+
+/** Resolves or rejects with `p`, or rejects after `ms` (a NATS call on a lost connection may wait forever). */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(t);
+  }
+}
