@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
@@ -13,6 +13,13 @@ import { createWaveWorker } from '../../src/worker/worker';
 import { connectClient, startWave } from '../../src/client/waves';
 import { LocalArtifactStore } from '../../src/artifacts/store';
 import type { Policy, WaveStatus } from '../../src/workflows/status';
+
+// Worker state changes at INFO would drown the test output.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  /* installed already in this process */
+}
 
 let bundle: { code: string } | null = null;
 export async function workflowBundle(): Promise<{ code: string }> {
