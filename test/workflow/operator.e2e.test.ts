@@ -165,15 +165,15 @@ test('updates: bad arguments are refused by the validator with a reason; extendW
   expect(before.rollback.requested).toBe(false);
 
   const due = Date.parse(before.endsAt);
-  const ext = await handle.executeUpdate<{ finalCheckpointDueAt: string }>('extendWave', { args: [{ duration: '2h', reason: 'weekend', by: 'erin' }] });
+  const ext = await handle.executeUpdate<{ finalCheckpointDueAt: string }, [object]>('extendWave', { args: [{ duration: '2h', reason: 'weekend', by: 'erin' }] });
   expect(Date.parse(ext.finalCheckpointDueAt) - due).toBe(Math.round(7_200_000 / 720));
 
-  const manual = await handle.executeUpdate<{ name: string; artifactsDir: string }>('collectNow', { args: [{ reason: 'spot check', by: 'erin' }] });
+  const manual = await handle.executeUpdate<{ name: string; artifactsDir: string }, [object]>('collectNow', { args: [{ reason: 'spot check', by: 'erin' }] });
   expect(manual.name).toBe('manual-1');
   expect(existsSync(join(manual.artifactsDir, 'agent_status.json'))).toBe(true);
   expect(manual.artifactsDir).toBe(join(dir, 'checkpoints', 'manual-1'));
 
-  const waived = await handle.executeUpdate<{ criterion: string }>('waiveCriterion', { args: [{ criterion: 'publish-time', reason: 'measured elsewhere', by: 'erin' }] });
+  const waived = await handle.executeUpdate<{ criterion: string }, [object]>('waiveCriterion', { args: [{ criterion: 'publish-time', reason: 'measured elsewhere', by: 'erin' }] });
   expect(waived.criterion).toBe('publish-time');
   // A malformed signal cannot be refused; it is recorded as not accepted and changes nothing.
   await handle.signal('abort', { because: 'typo' } as never);
