@@ -184,8 +184,8 @@ test('updates: bad arguments are refused by the validator with a reason; extendW
   await handle.signal('abort', { reason: 'test over' });
   await result('updates');
   // After the end: messages are refused.
-  const late = await handle.executeUpdate('collectNow', { args: [{ reason: 'too late' }] }).catch((e) => e);
-  expect(String(late?.message ?? late)).toMatch(/not found|completed|ended/i);
+  const late: unknown = await handle.executeUpdate('collectNow', { args: [{ reason: 'too late' }] }).catch((e: unknown) => e);
+  expect(String((late as Error)?.message ?? late)).toMatch(/not found|completed|ended/i);
 });
 
 test('the artifacts of a checkpoint are whole JSON files in the spec layout', async () => {
