@@ -6,7 +6,7 @@
 // Never throws for a NATS fault.
 import type { Plan } from '../../plan/schema';
 import { errors, type NatsConnection } from './client';
-import { connectForWave, watchConnection } from './connect';
+import { connectForWave, watchConnection, withTimeout } from './connect';
 import { round2 } from './pairing';
 import { MsRecorder, type DistributionSummary } from './stats';
 import { probeSubject } from './subjects';
@@ -319,7 +319,7 @@ export async function probeAgents(
       }),
     ),
   );
-  if (own) await Promise.race([conn.close().catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  if (own) await withTimeout(conn.close(), 2000, 'close').catch(() => undefined);
   const test = results.filter((r) => r.role === 'test');
   let sent = 0, replies = 0, loss = 0, corrupt = 0;
   for (const r of test) {
