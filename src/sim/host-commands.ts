@@ -158,6 +158,7 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
     let afterSeq: number | null = null;
     let lines: number | null = null;
     let maxPriority = 7;
+    let outputFields: string[] | null = null;
     const prio = (v: string) => {
       const names = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
       const top = v.includes('..') ? v.split('..')[1] : v;
@@ -168,7 +169,8 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
       const a = args[i];
       const val = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i]);
       if (a === '-u' || a.startsWith('--unit')) units.push(val() ?? '');
-      else if (a === '-o' || a.startsWith('--output')) output = val() ?? '';
+      else if (a.startsWith('--output-fields')) outputFields = (val() ?? '').split(',');
+      else if (a === '-o' || a === '--output' || a.startsWith('--output=')) output = val() ?? '';
       else if (a === '-q' || a === '--quiet' || a === '--no-pager' || a === '--no-hostname' || a === '-a' || a === '--all' || a === '-m' || a === '--merge') continue;
       else if (a === '-S' || a.startsWith('--since')) {
         const v = val() ?? '';
@@ -196,7 +198,14 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
       .filter(({ e }) => e.priority <= maxPriority && (sinceUs === null || e.realtimeUs >= sinceUs) && (afterSeq === null || e.seq > afterSeq))
       .sort((a, b) => a.e.seq - b.e.seq);
     if (lines !== null && Number.isFinite(lines)) entries = entries.slice(Math.max(0, entries.length - lines));
-    return ok(entries.map(({ u, e }) => `${JSON.stringify(journalJson(model, hostName, u, e))}\n`).join(''));
+    const ALWAYS = ['__CURSOR', '__REALTIME_TIMESTAMP', '__MONOTONIC_TIMESTAMP', '_BOOT_ID'];
+    const pick = (o: Record<string, unknown>) => {
+      if (!outputFields) return o;
+      const r: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) if (ALWAYS.includes(k) || outputFields.includes(k)) r[k] = v;
+      return r;
+    };
+    return ok(entries.map(({ u, e }) => `${JSON.stringify(pick(journalJson(model, hostName, u, e)))}\n`).join(''));
   };
 
   const cat: Program = (args) => {

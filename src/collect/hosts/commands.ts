@@ -14,9 +14,12 @@ export function systemctlShowFallbackCommand(unit: string): string {
   return `TZ=UTC ${systemctlShowCommand(unit, false)}`;
 }
 
+/** The journal fields we read (cursor and timestamps always come with -o json). Keeps the transfer small. */
+export const JOURNAL_FIELDS = ['MESSAGE', 'PRIORITY', '_PID', 'SYSLOG_IDENTIFIER', '_SYSTEMD_UNIT', 'UNIT'] as const;
+
 /** Journal entries of a unit since an epoch (ms) or after a cursor, as JSON lines. */
 export function journalCommand(unit: string, since: { sinceMs?: number; cursor?: string }, maxEntries?: number): string {
-  const parts = ['journalctl', '-u', quote(unit), '-o', 'json', '--no-pager', '-q'];
+  const parts = ['journalctl', '-u', quote(unit), '-o', 'json', `--output-fields=${JOURNAL_FIELDS.join(',')}`, '--no-pager', '-q'];
   if (since.cursor) parts.push(`--after-cursor=${quote(since.cursor)}`);
   else if (since.sinceMs !== undefined) {
     const secs = Math.floor(since.sinceMs / 1000);
