@@ -1,0 +1,157 @@
+// A checkpoint's host collection for the 3-host Wave 2 plan against the simulated fleet: every
+// field of the issue, the spec's files, the health check, and samples compared over time.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimHosts, type SimHosts } from '../../src/sim/ssh-hosts';
+import { SshPool, sshPoolOptionsFromPlan } from '../../src/collect/hosts/ssh-pool';
+import { collectHosts, cursorKey } from '../../src/collect/hosts/collect';
+import { writeHostArtifacts } from '../../src/collect/hosts/artifacts';
+import { runHealthCheck, formatHealthReport } from '../../src/collect/hosts/health-check';
+import { compareStatusSets } from '../../src/collect/hosts/samples';
+import { LocalArtifactStore } from '../../src/artifacts/store';
+import { TIB } from '../../src/sim/fleet-model';
+import type { Plan } from '../../src/plan/schema';
+import { testPlan, tempDir, pointAt } from './helpers';
+
+describe('collectHosts on the simulated Wave 2 fleet', () => {
+  const tmp = tempDir();
+  let sim: SimHosts;
+  let plan: Plan;
+  let pool: SshPool;
+  beforeAll(async () => {
+    plan = testPlan(3);
+    sim = await startSimHosts({ plan, stateDir: join(tmp.dir, 'sim') });
+    pointAt(plan, sim);
+    pool = new SshPool(sshPoolOptionsFromPlan(plan, {}));
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await sim?.stop();
+    tmp.cleanup();
+  });
+
+  test('every field, and the checkpoint files', async () => {
+    const since = Date.now() - 60_000;
+    sim.model.errorBurst('dgx-1', 'network-expert', 3); // recurring type
+    sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'request 17 error: bad payload from 10.1.2.3:5000' }); // stdout error at info
+    sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'handled 120 messages' });
+    sim.model.addJournal('dgx-3', 'qa-expert', { priority: 3, message: 'old error', at: since - 5000 }); // before the window
+    sim.model.setGpus('dgx-3', null); // a host without nvidia-smi
+    const c = await collectHosts(pool, plan, { sinceMs: since });
+
+    expect(c.unreachable).toEqual([]);
+    expect(c.agents).toHaveLength(12);
+    for (const a of c.agents) {
+      expect(a).toMatchObject({ state: 'active', loadState: 'loaded', exitCode: 0 });
+      expect(a.rssBytes).toBeGreaterThan(0);
+      expect(a.vmsBytes).toBeGreaterThan(a.rssBytes!);
+      expect(a.processError).toBeUndefined();
+    }
+    expect(c.errors).toHaveLength(12);
+    const e1 = c.errors.find((e) => e.host === 'dgx-1' && e.agent === 'network-expert')!;
+    expect(e1).toMatchObject({ exitCode: 0, entries: 3, errors: 3, byPriority: 3, byPattern: 0, recurringTypes: 1, oneOffTypes: 0, truncated: false });
+    expect(e1.types[0]).toMatchObject({ type: 'ERROR failed to handle request <n>: upstream timeout after <n>ms', count: 3, recurring: true });
+    expect(e1.lines).toHaveLength(3);
+    expect(e1.cursor).toMatch(/^s=[0-9a-f]+;i=[0-9a-f]+;b=/);
+    const e2 = c.errors.find((e) => e.host === 'dgx-2' && e.agent === 'tdd-expert')!;
+    expect(e2).toMatchObject({ entries: 2, errors: 1, byPattern: 1, byPriority: 0 });
+    expect(e2.types[0].type).toBe('request <n> error: bad payload from <ip>');
+    const e3 = c.errors.find((e) => e.host === 'dgx-3' && e.agent === 'qa-expert')!;
+    expect(e3).toMatchObject({ entries: 0, errors: 0, exitCode: 0 });
+    expect(e3.error).toBeUndefined();
+
+    for (const s of c.system) {
+      expect(s.reachable).toBe(true);
+      expect(s.load.value!.load1).toBeGreaterThan(0);
+      expect(s.memory.value!.totalBytes).toBe(2 * TIB);
+      expect(s.memory.value!.usedPct).toBeGreaterThan(0);
+      expect(s.memory.value!.cachedBytes).toBeGreaterThan(0);
+      expect(s.disk).toMatchObject({ path: '/opt/cim-dgx', exitCode: 0 });
+      expect(s.disk.value!.usedPct).toBeGreaterThan(0);
+      expect(s.uptime.value!.seconds).toBeGreaterThan(86_400);
+      expect(s.network.value!.map((i) => i.name)).toContain('lo');
+    }
+    const g1 = c.system.find((s) => s.host === 'dgx-1')!.gpus;
+    expect(g1.absent).toBe(false);
+    expect(g1.value).toHaveLength(8);
+    expect(g1.value![0]).toMatchObject({ name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, eccUncorrected: 0, throttleReasons: ['gpu-idle'] });
+    const g3 = c.system.find((s) => s.host === 'dgx-3')!.gpus;
+    expect(g3).toMatchObject({ absent: true, value: null, exitCode: 127 });
+    expect(g3.error).toBeUndefined();
+
+    const store = new LocalArtifactStore(tmp.dir);
+    const files = await writeHostArtifacts(store, 'checkpoints/wave2/T+1h', c);
+    expect(files).toEqual(['checkpoints/wave2/T+1h/agent_status.json', 'checkpoints/wave2/T+1h/errors.log', 'checkpoints/wave2/T+1h/system_metrics.json']);
+    const status = JSON.parse(readFileSync(join(tmp.dir, files[0]), 'utf8'));
+    expect(status.agents).toHaveLength(12);
+    expect(status.agents[0]).toEqual(expect.objectContaining({ host: 'dgx-1', agent: 'network-expert', collectedAt: expect.any(Number), exitCode: 0, nRestarts: 0 }));
+    const log = readFileSync(join(tmp.dir, files[1]), 'utf8').trim().split('\n');
+    expect(log.filter((l) => !l.startsWith('#'))).toHaveLength(4);
+    expect(log.some((l) => l.includes('dgx-2 agent-runtime@tdd-expert[') && l.includes('<info> request 17 error'))).toBe(true);
+    const sys = JSON.parse(readFileSync(join(tmp.dir, files[2]), 'utf8'));
+    expect(sys.hosts).toHaveLength(3);
+
+    // the next collection continues from the cursors: only new entries
+    const cursors = Object.fromEntries(c.errors.map((e) => [cursorKey(e.host, e.agent), e.cursor]));
+    sim.model.errorBurst('dgx-1', 'network-expert', 1, { message: 'ERROR something new' });
+    const next = await collectHosts(pool, plan, { sinceMs: since, cursors, system: false });
+    const n1 = next.errors.find((e) => e.host === 'dgx-1' && e.agent === 'network-expert')!;
+    expect(n1).toMatchObject({ entries: 1, errors: 1, fromCursor: e1.cursor });
+    expect(next.errors.find((e) => e.host === 'dgx-2' && e.agent === 'tdd-expert')!).toMatchObject({ entries: 0, cursor: e2.cursor });
+    sim.model.setGpus('dgx-3', sim.model.host('dgx-1').gpus);
+  });
+
+  test('failures are errors with null values, never zeros', async () => {
+    sim.model.setSystemd('dgx-2', false);
+    const c = await collectHosts(pool, plan, { sinceMs: Date.now() - 1000 });
+    const a = c.agents.filter((x) => x.host === 'dgx-2');
+    expect(a.every((x) => x.state === 'unknown' && x.exitCode === 127 && x.nRestarts === null && /not found/.test(x.error!))).toBe(true);
+    const e = c.errors.filter((x) => x.host === 'dgx-2');
+    expect(e.every((x) => x.errors === null && x.entries === null && x.exitCode === 127 && !!x.error)).toBe(true);
+    expect(c.system.find((s) => s.host === 'dgx-2')!.load.value).not.toBeNull(); // the rest of the host still answers
+    expect(c.unreachable).toEqual([]);
+    sim.model.setSystemd('dgx-2', true);
+  });
+
+  test('CPU %, restarts and uptime between two samples', async () => {
+    sim.model.setCpu('dgx-1', 'nix-expert', 0.5);
+    const a = await collectHosts(pool, plan, { sinceMs: Date.now(), errors: false, system: false });
+    await new Promise((r) => setTimeout(r, 1200));
+    sim.model.crash('dgx-3', 'network-expert');
+    const b = await collectHosts(pool, plan, { sinceMs: Date.now(), errors: false, system: false });
+    const d = compareStatusSets(a.agents, b.agents);
+    const nix = d.find((x) => x.host === 'dgx-1' && x.agent === 'nix-expert')!;
+    expect(nix.restarted).toBe(false);
+    expect(nix.cpuPct).toBeGreaterThan(35);
+    expect(nix.cpuPct).toBeLessThan(65);
+    const crashed = d.find((x) => x.host === 'dgx-3' && x.agent === 'network-expert')!;
+    expect(crashed).toMatchObject({ restarted: true, restarts: 1, cpuPct: null });
+    expect(crashed.uptimeMs!).toBeLessThan(5000);
+  });
+
+  test('health check: text and JSON; problems are listed', async () => {
+    const ok = await runHealthCheck(plan, { pool });
+    expect(ok.ok).toBe(true);
+    expect(ok.hosts).toHaveLength(3);
+    expect(ok.hosts[0].agents.map((a) => a.agent)).toEqual(['network-expert', 'tdd-expert', 'nix-expert', 'qa-expert']);
+    sim.model.stop('dgx-2', 'tdd-expert');
+    sim.model.setLoad('dgx-3', 3.5);
+    const r = await runHealthCheck(plan, { pool, agents: ['network-expert', 'tdd-expert'] });
+    expect(r.ok).toBe(false);
+    expect(r.hosts[0].agents.map((a) => a.agent)).toEqual(['network-expert', 'tdd-expert']);
+    expect(r.problems).toEqual(['dgx-2: tdd-expert (test) is inactive', 'dgx-3: load 3.5 above 2']);
+    const text = formatHealthReport(r);
+    expect(text).toMatch(/wavewatch check: wave2-local .*: 2 problem\(s\)/);
+    expect(text).toMatch(/dgx-2 +tdd-expert +test +INACTIVE \(dead\)/);
+    expect(text).toMatch(/dgx-1 +127\.0\.0\.1:\d+ +0\.\d\d /);
+    expect(JSON.parse(JSON.stringify(r)).hosts[1].agents[1].state).toBe('inactive');
+    await expect(runHealthCheck(plan, { pool, agents: ['nope'] })).rejects.toThrow(/unknown agent/);
+    sim.model.start('dgx-2', 'tdd-expert');
+    sim.model.setLoad('dgx-3', 0.3);
+  });
+
+  test('health check with its own pool from the plan (key file and known_hosts)', async () => {
+    const r = await runHealthCheck(plan, { env: {} });
+    expect(r.ok).toBe(true);
+  });
+});
