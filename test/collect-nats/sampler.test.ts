@@ -156,3 +156,31 @@ test('nats-server killed during the window: the result says so and the window is
     await own.stop();
   }
 });
+
+test('a sampler the server cuts off as a slow consumer: the window is marked incomplete', async () => {
+  // A tight server (small write deadline) and a sampler whose event loop is blocked while another
+  // process publishes 20 MB: the server closes the sampler's connection as a slow consumer.
+  const own = await startNatsServer({ extraConfig: 'max_pending: 262144\nmax_payload: 65536\nwrite_deadline: "100ms"' });
+  try {
+    const plan = fastPlan(own);
+    const { spawn } = await import('node:child_process');
+    const { existsSync, mkdtempSync } = await import('node:fs');
+    const done = `${mkdtempSync('/tmp/ww-blast-')}/done`;
+    let child: ReturnType<typeof spawn> | undefined;
+    const { result: r } = await sampleWith(plan, () => {
+      child = spawn(process.execPath, [`${__dirname}/fixtures/blast.js`, own.url, '20000', '1', '1000', done], { stdio: 'ignore' });
+      // The sampler cannot read until the publisher has sent everything (at most 15 s).
+      const until = Date.now() + 15_000;
+      while (Date.now() < until && !existsSync(done));
+    });
+    await new Promise((res) => (child && child.exitCode === null ? child.once('exit', res) : res(null)));
+    (await import('node:fs')).rmSync(done.replace(/\/done$/, ''), { recursive: true, force: true });
+    expect(r.complete).toBe(false);
+    expect(r.fault?.kind).toBe('slow-consumer');
+    expect(r.slowConsumer.closedAsSlowByServer).toBe(true);
+    expect(r.incompleteReasons.join(' ')).toMatch(/slow consumer/);
+    expect(r.total!.count).toBeLessThan(40_000);
+  } finally {
+    await own.stop();
+  }
+});

@@ -136,10 +136,14 @@ async function serverSlowConsumers(monitoringUrl: string): Promise<number | null
   return v.ok && typeof v.data?.slow_consumers === 'number' ? v.data.slow_consumers : null;
 }
 
-async function closedAsSlow(monitoringUrl: string, name: string): Promise<boolean> {
+/** Whether the server closed a connection of ours (this name, stopped since `since`) as a slow consumer. */
+async function closedAsSlow(monitoringUrl: string, name: string, since: Date): Promise<boolean> {
   const r = await fetchJson(`${monitoringUrl}/connz?state=closed&limit=1024&sort=stop`, 2000);
   if (!r.ok || !Array.isArray(r.data?.connections)) return false;
-  return r.data.connections.some((c: { name?: string; reason?: string }) => c.name === name && /slow consumer/i.test(c.reason ?? ''));
+  return r.data.connections.some(
+    (c: { name?: string; reason?: string; stop?: string }) =>
+      c.name === name && /slow consumer/i.test(c.reason ?? '') && (!c.stop || Date.parse(c.stop) >= since.getTime() - 1000),
+  );
 }
 
 export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult> {
@@ -295,7 +299,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
   })));
   watch.stop();
   const slowAfter = checkServer ? await serverSlowConsumers(plan.nats.monitoringUrl) : null;
-  const closedSlow = checkServer && watch.disconnects > 0 ? await closedAsSlow(plan.nats.monitoringUrl, connectionName) : false;
+  const closedSlow = checkServer && watch.disconnects > 0 ? await closedAsSlow(plan.nats.monitoringUrl, connectionName, startedAt) : false;
   if (own) await withTimeout(conn.close(), 2000, 'close').catch(() => undefined);
 
   const measuredMs = Math.max(0, Math.min(endT, end) - start);
