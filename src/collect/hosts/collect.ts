@@ -236,7 +236,15 @@ export async function collectHosts(pool: SshPool, plan: Plan, opts: CollectHosts
     };
   }
 
-  const [agentRecords, errors, system] = await Promise.all([statusP, errorsP, systemP]);
+  const [agentRecords, rawErrors, system] = await Promise.all([statusP, errorsP, systemP]);
+  // An empty journal is only "no errors" when we know the unit: if its state could not be read
+  // (no systemd, a failed command), nothing in the journal proves nothing.
+  const errors = rawErrors.map((e): AgentErrors => {
+    const st = agentRecords.find((a) => a.host === e.host && a.agent === e.agent);
+    if (e.entries === 0 && st && st.state === 'unknown')
+      return { ...e, entries: null, errors: null, byPriority: null, byPattern: null, recurringTypes: null, oneOffTypes: null, error: `journal empty and the unit's state is unknown (${st.error ?? 'no state'}): no error count` };
+    return e;
+  });
   // A host is unreachable when not one of its commands came back with an exit status.
   const unreachable: HostsCollection['unreachable'] = [];
   for (const host of plan.hosts) {

@@ -60,9 +60,16 @@ class Semaphore {
   private waiters: (() => void)[] = [];
   private used = 0;
   peak = 0;
-  constructor(private readonly size: number) {}
+  constructor(private size: number) {}
   get inUse(): number {
     return this.used;
+  }
+  get limit(): number {
+    return this.size;
+  }
+  /** Lowers the limit (a server that allows fewer sessions than we planned for). */
+  shrinkTo(n: number): void {
+    this.size = Math.max(1, Math.min(this.size, n));
   }
   acquire(signal?: AbortSignal): Promise<() => void> {
     return new Promise((resolve, reject) => {
@@ -76,8 +83,7 @@ class Semaphore {
           if (released) return;
           released = true;
           this.used--;
-          const next = this.waiters.shift();
-          if (next) next();
+          while (this.used < this.size && this.waiters.length) this.waiters.shift()!();
         });
       };
       const onAbort = () => {
@@ -144,6 +150,12 @@ export class SshPool {
   /** Most hosts worked on at the same time (bounded by maxConcurrentHosts). */
   get peakConcurrentHosts(): number {
     return this.hostSlots.peak;
+  }
+  /** The channel cap per host now (lower than channelsPerHost where a server allowed fewer sessions). */
+  get channelLimits(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const h of this.hosts.values()) out[h.target.name] = h.channels.limit;
+    return out;
   }
   /** Most channels open at the same time on one host (bounded by channelsPerHost). */
   get peakChannelsPerHost(): number {
@@ -342,17 +354,30 @@ export class SshPool {
   }
 
   private async runOnChannel(h: HostState, client: Client, command: string, opts: ExecOptions, started: number): Promise<ChannelOutcome> {
-    let release: () => void;
-    try {
-      release = await h.channels.acquire(opts.signal);
-    } catch {
-      return { started: false, error: 'aborted' };
-    }
-    try {
-      if (h.client !== client || !isUsable(client)) return { started: false, error: 'connection closed' };
-      return await this.runChannel(h, client, command, opts, started);
-    } finally {
-      release();
+    for (let attempt = 0; ; attempt++) {
+      let release: () => void;
+      try {
+        release = await h.channels.acquire(opts.signal);
+      } catch {
+        return { started: false, error: 'aborted' };
+      }
+      let out: ChannelOutcome;
+      try {
+        if (h.client !== client || !isUsable(client)) return { started: false, error: 'connection closed' };
+        out = await this.runChannel(h, client, command, opts, started);
+      } finally {
+        release();
+      }
+      // The server refused a session while others are open (its MaxSessions is below our cap):
+      // lower this host's cap to what it allows and wait for a free channel.
+      const others = h.channels.inUse;
+      if (!out.started && /open failed|Channel open failure/i.test(out.error) && others >= 1 && attempt < 20 && h.client === client && isUsable(client)) {
+        h.channels.shrinkTo(others);
+        // OpenSSH frees a closed session's slot a moment after the close: give it that moment.
+        await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+        continue;
+      }
+      return out;
     }
   }
 
@@ -394,7 +419,9 @@ export class SshPool {
         const durationMs = Date.now() - started;
         if (!error && !gotExit) error = `connection to ${h.target.name} lost while the command ran`;
         if (!error && exitSignal) error = `killed by signal ${exitSignal}`;
-        if (!opts.raw && exitCode === REMOTE_TIMEOUT_EXIT && Date.now() - started >= timeoutSec * 1000 * 0.95) {
+        // `timeout -s KILL` exits 137, or, when the shell exec'd it, the whole command dies of SIGKILL.
+        const killed = exitCode === REMOTE_TIMEOUT_EXIT || (exitCode === null && (exitSignal === 'KILL' || exitSignal === 'SIGKILL'));
+        if (!opts.raw && !timedOut && killed && Date.now() - started >= timeoutSec * 1000 * 0.95) {
           timedOut = true;
           error = `timed out after ${timeoutSec} s (killed on the host)`;
         }
