@@ -1,0 +1,18 @@
+// Email, as the spec's communication plan: what the notify activity calls.
+export { smtpSettingsFromEnv, describeSmtpSettings, SmtpConfigError, type SmtpSettings, type StartTls } from './settings';
+export { createMailTransport, type MailTransport } from './transport';
+export {
+  checkpointNotification,
+  incidentNotification,
+  finalNotification,
+  renderEmail,
+  notificationMessageId,
+  recipientsFor,
+  type Notification,
+  type CheckpointNotification,
+  type IncidentNotification,
+  type FinalNotification,
+  type IncidentEvent,
+  type RenderedEmail,
+} from './templates';
+export { sendNotification, MailSendError, type SendResult } from './send';

@@ -1,0 +1,385 @@
+// The spec's three emails ("Communication Plan"): checkpoint notification, incident alert, final
+// report — plain text plus HTML, built from small notification objects the workflow passes to the
+// send activity (small, because activity inputs are stored in the workflow's history).
+import { createHash } from 'node:crypto';
+import type { AlertRecord, CheckpointRecord, CriterionResult, Reading, WaveRecord } from '../artifacts/types';
+import { checkpointPath } from '../artifacts/layout';
+import type { RuleOutcome } from '../judge/rules';
+import type { Plan } from '../plan/schema';
+import { VERDICT_MARK, fmtDur, fmtNumber, fmtReading, fmtTime, passMark } from '../report/format';
+import { nextWaveLabel } from '../report/final';
+import { headline } from '../report/rollup';
+
+export interface CheckpointNotification {
+  kind: 'checkpoint';
+  /** The workflow id: part of the Message-ID, so two runs of a wave never share one. */
+  waveId: string;
+  checkpoint: string;
+  collection: number;
+  verdict: 'PASS' | 'WARNING' | 'FAIL';
+  verdictReason: string;
+  /** When the checkpoint finished (the email's Date). */
+  at: string;
+  metrics: { uptimePct: Reading; errorRatePct: Reading; latencyP50Ms: Reading; latencyP99Ms: Reading; dualPublishPct: Reading; deliveryPct: Reading };
+  /** One line each: failed criteria, firing alerts, gaps. Empty = "None". */
+  issues: string[];
+  next: { name: string; dueAt: string } | null;
+  /** Store path of the checkpoint's summary.json. */
+  summaryPath: string;
+}
+
+export type IncidentEvent = 'fired' | 'escalated' | 'reminder';
+
+export interface IncidentNotification {
+  kind: 'incident';
+  waveId: string;
+  /** fired: the first email; escalated: severity rose; reminder: still unacknowledged after the repeat interval. */
+  event: IncidentEvent;
+  /** 0 for fired and escalated; 1, 2, … for the reminders (part of the Message-ID). */
+  sequence: number;
+  at: string;
+  alert: Pick<AlertRecord, 'id' | 'rule' | 'title' | 'severity' | 'scope' | 'message' | 'value' | 'threshold' | 'firstFiredAt'>;
+  /** "Relevant metrics", as label and formatted value. */
+  metrics: { label: string; value: string }[];
+  /** "None" | "Investigating" | "Rollback initiated" | … */
+  actionTaken: string;
+}
+
+export interface FinalNotification {
+  kind: 'final';
+  waveId: string;
+  verdict: 'GO' | 'NO-GO' | 'ABORTED';
+  verdictReason: string;
+  at: string;
+  monitoringStart: string;
+  finishedAt: string;
+  /** The wave's --time-scale, so the duration reads in plan time ("24 hours"). */
+  timeScale: number;
+  /** The primary criteria as judged over the wave. */
+  criteria: Pick<CriterionResult, 'id' | 'title' | 'metric' | 'op' | 'threshold' | 'outcome' | 'value' | 'note' | 'waiver'>[];
+  issues: string[];
+  rollbackExecuted: boolean;
+  /** For an abort: who and why. */
+  abortedBy?: string;
+}
+
+export type Notification = CheckpointNotification | IncidentNotification | FinalNotification;
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  /** "<…@…>", the same for the same notification, so a retried send is recognisable. */
+  messageId: string;
+  /** Threading: incident follow-ups answer the first alert email; all emails of a wave reference its thread. */
+  inReplyTo?: string;
+  references: string[];
+}
+
+// ---------------------------------------------------------------- builders
+
+/** The checkpoint email's content from a checkpoint record. */
+export function checkpointNotification(plan: Plan, record: CheckpointRecord, next: { name: string; dueAt: string } | null): CheckpointNotification {
+  const h = headline(record);
+  const issues: string[] = [];
+  for (const c of record.criteria)
+    if (c.outcome === 'fail' || c.outcome === 'error' || c.outcome === 'inconclusive')
+      issues.push(`${c.outcome === 'fail' ? '❌' : '❔'} ${c.title}: ${c.value === null ? c.outcome : fmtNumber(c.value, '', 3)}${c.note ? ` (${c.note})` : ''}`);
+  for (const a of record.alerts.filter((x) => x.state !== 'resolved')) issues.push(`${a.severity === 'critical' ? '🚨' : '⚠️'} ${a.title} on ${a.scope} (${a.state}): ${a.message}`);
+  for (const g of record.gaps) issues.push(`data gap: ${g}`);
+  return {
+    kind: 'checkpoint',
+    waveId: record.waveId,
+    checkpoint: record.checkpoint,
+    collection: record.collection,
+    verdict: record.verdict,
+    verdictReason: record.verdictReason,
+    at: record.finishedAt,
+    metrics: {
+      uptimePct: h.uptimePct,
+      errorRatePct: h.errorRatePct,
+      latencyP50Ms: h.latencyP50Ms,
+      latencyP99Ms: h.latencyP99Ms,
+      dualPublishPct: h.dualPublishPct,
+      deliveryPct: h.deliveryPct,
+    },
+    issues,
+    next,
+    summaryPath: checkpointPath(plan, record.checkpoint, record.collection, 'summary.json'),
+  };
+}
+
+/** The incident email's content from an alert. */
+export function incidentNotification(
+  waveId: string,
+  alert: AlertRecord,
+  event: IncidentEvent,
+  at: string,
+  opts: { sequence?: number; metrics?: { label: string; value: string }[] } = {},
+): IncidentNotification {
+  const metrics = opts.metrics ?? (alert.value !== null ? [{ label: alert.rule, value: `${fmtNumber(alert.value, '', 3)}${alert.threshold !== null ? ` (threshold ${alert.threshold})` : ''}` }] : []);
+  return {
+    kind: 'incident',
+    waveId,
+    event,
+    sequence: event === 'reminder' ? Math.max(1, opts.sequence ?? 1) : 0,
+    at,
+    alert: {
+      id: alert.id,
+      rule: alert.rule,
+      title: alert.title,
+      severity: alert.severity,
+      scope: alert.scope,
+      message: alert.message,
+      value: alert.value,
+      threshold: alert.threshold,
+      firstFiredAt: alert.firstFiredAt,
+    },
+    metrics,
+    actionTaken: alert.actionTaken || 'None',
+  };
+}
+
+/** The final email's content from the wave record. */
+export function finalNotification(wave: WaveRecord): FinalNotification {
+  if (!wave.verdict) throw new Error('finalNotification: the wave has no verdict yet');
+  const issues: string[] = [];
+  for (const c of wave.criteria.filter((x) => x.primary && x.outcome !== 'pass' && x.outcome !== 'waived'))
+    issues.push(`${c.title}: ${c.value === null ? c.outcome : fmtNumber(c.value, '', 3)}${c.note ? ` (${c.note})` : ''}`);
+  const critical = wave.alerts.filter((a) => a.severity === 'critical');
+  if (critical.length) issues.push(`${critical.length} critical alert(s): ${[...new Set(critical.map((a) => a.title))].join(', ')}`);
+  if (wave.rollback?.executed) issues.push(`rollback executed (${wave.rollback.trigger}): ${wave.rollback.reason}`);
+  const abort = wave.verdict === 'ABORTED' ? [...wave.operatorActions].reverse().find((o) => o.kind === 'abort') : undefined;
+  return {
+    kind: 'final',
+    waveId: wave.waveId,
+    verdict: wave.verdict,
+    verdictReason: wave.verdictReason,
+    at: wave.finishedAt ?? wave.plannedEnd,
+    monitoringStart: wave.monitoringStart,
+    finishedAt: wave.finishedAt ?? wave.plannedEnd,
+    timeScale: wave.timeScale,
+    criteria: wave.criteria
+      .filter((c) => c.primary)
+      .map((c) => ({ id: c.id, title: c.title, metric: c.metric, op: c.op, threshold: c.threshold, outcome: c.outcome, value: c.value, ...(c.note ? { note: c.note } : {}), ...(c.waiver ? { waiver: c.waiver } : {}) })),
+    issues,
+    rollbackExecuted: wave.rollback?.executed ?? false,
+    ...(abort ? { abortedBy: `${abort.by ?? 'an operator'}: ${abort.reason}` } : {}),
+  };
+}
+
+// ---------------------------------------------------------------- ids
+
+function domainOf(plan: Plan): string {
+  const d = plan.notify.from.split('@')[1] ?? 'wavewatch.invalid';
+  return d.replace(/[^A-Za-z0-9.-]/g, '') || 'wavewatch.invalid';
+}
+
+function hash(...parts: (string | number)[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
+}
+
+/** What makes a notification itself: a retry of the same one has the same key. */
+export function notificationKey(n: Notification): string {
+  switch (n.kind) {
+    case 'checkpoint': return `checkpoint/${n.checkpoint}/${n.collection}`;
+    case 'incident': return `incident/${n.alert.id}/${n.event}/${n.sequence}`;
+    case 'final': return `final/${n.verdict}`;
+  }
+}
+
+/** "<wavewatch.checkpoint.3f2a…@cim.local>": deterministic per wave run and notification. */
+export function notificationMessageId(plan: Plan, n: Notification): string {
+  return `<wavewatch.${n.kind}.${hash(plan.wave.name, n.waveId, notificationKey(n))}@${domainOf(plan)}>`;
+}
+
+function threadId(plan: Plan, waveId: string): string {
+  return `<wavewatch.wave.${hash(plan.wave.name, waveId)}@${domainOf(plan)}>`;
+}
+
+function firstAlertMessageId(plan: Plan, n: IncidentNotification): string {
+  return notificationMessageId(plan, { ...n, event: 'fired', sequence: 0 });
+}
+
+// ---------------------------------------------------------------- rendering
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function hoursText(ms: number): string {
+  const h = ms / 3_600_000;
+  return Number.isInteger(h) ? `${h} hours` : fmtDur(ms);
+}
+
+const STYLE = {
+  body: 'font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1a1a1a;line-height:1.45',
+  table: 'border-collapse:collapse;margin:8px 0',
+  td: 'padding:4px 10px;border:1px solid #ddd;vertical-align:top',
+  th: 'padding:4px 10px;border:1px solid #ddd;background:#f4f4f4;text-align:left',
+  foot: 'color:#666;font-size:12px;margin-top:16px',
+};
+
+function htmlDoc(title: string, body: string[]): string {
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${esc(title)}</title></head>\n<body style="${STYLE.body}">\n${body.join('\n')}\n</body></html>\n`;
+}
+
+function htmlTable(rows: string[][], header?: string[]): string {
+  const h = header ? `<tr>${header.map((c) => `<th style="${STYLE.th}">${esc(c)}</th>`).join('')}</tr>` : '';
+  return `<table style="${STYLE.table}">${h}${rows.map((r) => `<tr>${r.map((c) => `<td style="${STYLE.td}">${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+}
+
+function htmlList(items: string[]): string {
+  return `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+}
+
+function criterionLine(c: FinalNotification['criteria'][number]): string {
+  const measured = c.value === null ? `no verdict (${c.outcome}${c.note ? `: ${c.note}` : ''})` : `measured ${fmtNumber(c.value, '', 3)}`;
+  const waived = c.outcome === 'waived' ? ` — waived by ${c.waiver?.by ?? 'an operator'}: ${c.waiver?.reason ?? ''}` : '';
+  return `${passMark(c.outcome as RuleOutcome)} ${c.title} — ${measured}${waived}`;
+}
+
+export function renderEmail(plan: Plan, n: Notification): RenderedEmail {
+  const wave = plan.wave.title;
+  const messageId = notificationMessageId(plan, n);
+  const thread = threadId(plan, n.waveId);
+  const footer = `wavewatch · ${plan.wave.name} · workflow ${n.waveId}`;
+
+  if (n.kind === 'checkpoint') {
+    const label = n.collection ? `${n.checkpoint} (re-collection ${n.collection})` : n.checkpoint;
+    const subject = `${wave} Checkpoint: ${label} Status — ${VERDICT_MARK[n.verdict]} ${n.verdict}`;
+    const m = n.metrics;
+    const metrics: [string, string][] = [
+      ['Agent Uptime', fmtReading(m.uptimePct, 'pct')],
+      ['Error Rate', fmtReading(m.errorRatePct, 'pct')],
+      ['Response Latency', `${fmtReading(m.latencyP50Ms, 'ms')} (p50), ${fmtReading(m.latencyP99Ms, 'ms')} (p99)`],
+      ['Dual Publishing', m.dualPublishPct.value === null ? fmtReading(m.dualPublishPct, 'pct') : `${fmtReading(m.dualPublishPct, 'pct')} success`],
+      ['Message Delivery', fmtReading(m.deliveryPct, 'pct')],
+    ];
+    const next = n.next ? `${n.next.name} at ${fmtTime(n.next.dueAt)}` : 'none (this was the last checkpoint)';
+    const text = [
+      `Status: ${VERDICT_MARK[n.verdict]} ${n.verdict} — ${n.verdictReason}`,
+      '',
+      'Metrics:',
+      ...metrics.map(([k, v]) => `- ${k}: ${v}`),
+      '',
+      n.issues.length ? 'Issues:' : 'Issues: None',
+      ...n.issues.map((i) => `- ${i}`),
+      ...(n.issues.length ? [''] : []),
+      `Next Checkpoint: ${next}`,
+      '',
+      `Full report: ${n.summaryPath}`,
+      '',
+      `-- ${footer}`,
+      '',
+    ].join('\n');
+    const html = htmlDoc(subject, [
+      `<h2 style="margin:0 0 8px">${esc(wave)} — checkpoint ${esc(label)}</h2>`,
+      `<p><b>Status: ${esc(`${VERDICT_MARK[n.verdict]} ${n.verdict}`)}</b> — ${esc(n.verdictReason)}</p>`,
+      '<h3>Metrics</h3>',
+      htmlTable(metrics),
+      `<h3>Issues</h3>`,
+      n.issues.length ? htmlList(n.issues) : '<p>None</p>',
+      `<p><b>Next Checkpoint:</b> ${esc(next)}</p>`,
+      `<p><b>Full report:</b> <code>${esc(n.summaryPath)}</code></p>`,
+      `<p style="${STYLE.foot}">${esc(footer)}</p>`,
+    ]);
+    return { subject, text, html, messageId, references: [thread] };
+  }
+
+  if (n.kind === 'incident') {
+    const a = n.alert;
+    const what = n.event === 'escalated' ? ` (escalated to ${a.severity.toUpperCase()})` : n.event === 'reminder' ? ` (reminder ${n.sequence}: not acknowledged)` : '';
+    const subject = `🚨 ${wave} Alert${what}: ${a.title}`;
+    const lines: [string, string][] = [
+      ['Alert', a.message],
+      ['Severity', a.severity.toUpperCase()],
+      ['Time', fmtTime(n.at)],
+      ['Scope', a.scope],
+      ['First fired', fmtTime(a.firstFiredAt)],
+    ];
+    const ack = `send the acknowledgeAlert update {"alertId": "${a.id}"} to workflow ${n.waveId}`;
+    const text = [
+      ...lines.map(([k, v]) => `${k}: ${v}`),
+      '',
+      'Metrics:',
+      ...(n.metrics.length ? n.metrics.map((x) => `- ${x.label}: ${x.value}`) : ['- none recorded']),
+      '',
+      `Action Taken: ${n.actionTaken}`,
+      '',
+      `Status Page: ${plan.output.alertLog}`,
+      `To acknowledge (stops the reminders): ${ack}`,
+      '',
+      `-- ${footer} · alert ${a.id}`,
+      '',
+    ].join('\n');
+    const html = htmlDoc(subject, [
+      `<h2 style="margin:0 0 8px;color:${a.severity === 'critical' ? '#b00020' : '#a66300'}">🚨 ${esc(a.title)}${esc(what)}</h2>`,
+      htmlTable(lines),
+      '<h3>Metrics</h3>',
+      n.metrics.length ? htmlTable(n.metrics.map((x) => [x.label, x.value])) : '<p>none recorded</p>',
+      `<p><b>Action Taken:</b> ${esc(n.actionTaken)}</p>`,
+      `<p><b>Status Page:</b> <code>${esc(plan.output.alertLog)}</code></p>`,
+      `<p>To acknowledge (stops the reminders): ${esc(ack)}</p>`,
+      `<p style="${STYLE.foot}">${esc(footer)} · alert ${esc(a.id)}</p>`,
+    ]);
+    const first = firstAlertMessageId(plan, n);
+    return n.event === 'fired'
+      ? { subject, text, html, messageId, references: [thread] }
+      : { subject, text, html, messageId, inReplyTo: first, references: [thread, first] };
+  }
+
+  // final
+  const next = nextWaveLabel(plan);
+  const subject =
+    n.verdict === 'ABORTED' ? `${wave} Monitoring Aborted: no GO/NO-GO for ${next}` : `${wave} Monitoring Complete: ${n.verdict} for ${next}`;
+  const durationMs = (Date.parse(n.finishedAt) - Date.parse(n.monitoringStart)) * (n.timeScale || 1);
+  const agents = plan.agents.underTest.map((x) => `${x.name} (${plan.hosts.length})`).join(', ');
+  const allMet = n.criteria.length > 0 && n.criteria.every((c) => c.outcome === 'pass' || c.outcome === 'waived');
+  const status = n.verdict === 'ABORTED' ? `Aborted${n.abortedBy ? ` by ${n.abortedBy}` : ''}` : allMet && n.verdict === 'GO' ? 'All success criteria met' : 'Issues identified';
+  const recommendation = n.verdict === 'ABORTED' ? `none (monitoring aborted)` : `${n.verdict} for ${next}`;
+  const summary: [string, string][] = [
+    ['Duration', `${hoursText(durationMs)}${n.timeScale !== 1 ? ` (plan time; ${fmtDur(durationMs / n.timeScale)} at time scale ${n.timeScale}×)` : ''}`],
+    ['Agents', agents],
+    ['Status', status],
+  ];
+  const text = [
+    'Summary:',
+    ...summary.map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    'Success Criteria:',
+    ...(n.criteria.length ? n.criteria.map(criterionLine) : ['(no criteria judged)']),
+    '',
+    ...(n.issues.length ? ['Issues:', ...n.issues.map((i) => `- ${i}`), ''] : []),
+    `Recommendation: ${recommendation}`,
+    `Reason: ${n.verdictReason}`,
+    '',
+    `Full Report: ${plan.output.reportDoc}`,
+    `Decision: ${plan.output.decisionDoc}`,
+    '',
+    `-- ${footer}`,
+    '',
+  ].join('\n');
+  const html = htmlDoc(subject, [
+    `<h2 style="margin:0 0 8px">${esc(subject)}</h2>`,
+    '<h3>Summary</h3>',
+    htmlTable(summary),
+    '<h3>Success Criteria</h3>',
+    n.criteria.length
+      ? htmlTable(
+          n.criteria.map((c) => [passMark(c.outcome as RuleOutcome), c.title, c.value === null ? c.outcome : fmtNumber(c.value, '', 3), c.outcome === 'waived' ? `waived by ${c.waiver?.by ?? '?'}: ${c.waiver?.reason ?? ''}` : c.note ?? '']),
+          ['', 'Criterion', 'Measured', 'Note'],
+        )
+      : '<p>(no criteria judged)</p>',
+    ...(n.issues.length ? ['<h3>Issues</h3>', htmlList(n.issues)] : []),
+    `<p><b>Recommendation: ${esc(recommendation)}</b><br>${esc(n.verdictReason)}</p>`,
+    `<p><b>Full Report:</b> <code>${esc(plan.output.reportDoc)}</code><br><b>Decision:</b> <code>${esc(plan.output.decisionDoc)}</code></p>`,
+    `<p style="${STYLE.foot}">${esc(footer)}</p>`,
+  ]);
+  return { subject, text, html, messageId, references: [thread] };
+}
+
+/** The plan's recipients for a notification. */
+export function recipientsFor(plan: Plan, n: Notification): string[] {
+  return n.kind === 'checkpoint' ? plan.notify.checkpoint : n.kind === 'incident' ? plan.notify.incident : plan.notify.final;
+}

@@ -1,0 +1,235 @@
+// The reports' charts as SVG files, drawn by vega-lite (compiled to vega, rendered headless: no
+// canvas, no browser). Times are UTC so the same data draws the same file on any machine.
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { CheckpointRecord, MonitorSample } from '../artifacts/types';
+import type { Plan } from '../plan/schema';
+import { isNum, num } from './format';
+import { comparisonOf, roleSummary } from './rollup';
+import { cumulativeUptime, instanceSeries, tickSeries } from './series';
+import { max } from './stats';
+
+export interface ChartDef {
+  /** File name without extension: error-rate, latency, memory, uptime, test-vs-control. */
+  id: string;
+  title: string;
+  /** One line for the markdown under the chart: what it shows and from what. */
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+type Row = Record<string, string | number | null>;
+
+const WIDTH = 640;
+const HEIGHT = 240;
+const MIB = 1024 * 1024;
+
+function timeX(title = 'time (UTC)') {
+  return { field: 'at', type: 'temporal' as const, title, scale: { type: 'utc' as const }, axis: { format: '%d %H:%M', labelAngle: 0 } };
+}
+
+function lineChart(
+  title: string,
+  values: Row[],
+  opts: { yTitle: string; rules?: { value: number; label: string }[]; yDomain?: [number, number]; dashField?: string; colorField?: string; subtitle?: string },
+): TopLevelSpec {
+  const line = {
+    mark: { type: 'line' as const, point: values.length <= 48, interpolate: 'monotone' as const },
+    encoding: {
+      x: timeX(),
+      y: { field: 'value', type: 'quantitative' as const, title: opts.yTitle, ...(opts.yDomain ? { scale: { domain: opts.yDomain } } : {}) },
+      color: { field: opts.colorField ?? 'series', type: 'nominal' as const, title: null },
+      detail: { field: 'series', type: 'nominal' as const },
+      ...(opts.dashField ? { strokeDash: { field: opts.dashField, type: 'nominal' as const, title: null } } : {}),
+    },
+  };
+  const layers: object[] = [{ data: { values }, ...line }];
+  if (opts.rules?.length)
+    layers.push(
+      {
+        data: { values: opts.rules },
+        mark: { type: 'rule', color: '#c0392b', strokeDash: [6, 4] },
+        encoding: { y: { field: 'value', type: 'quantitative' } },
+      },
+      {
+        data: { values: opts.rules },
+        mark: { type: 'text', color: '#c0392b', align: 'left', dx: 4, dy: -6, x: 0 },
+        encoding: { y: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    );
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: opts.subtitle ? { text: title, subtitle: opts.subtitle } : title,
+    width: WIDTH,
+    height: HEIGHT,
+    background: 'white',
+    layer: layers,
+  } as TopLevelSpec;
+}
+
+function threshold(plan: Plan | null, metric: string): number | null {
+  const c = plan?.criteria.find((x) => x.metric === metric && x.primary) ?? plan?.criteria.find((x) => x.metric === metric);
+  return c ? c.threshold : null;
+}
+
+/** Rules drawn only when the limit is within reach of the data (a 200 ms line over 2 ms data flattens the chart). */
+function rulesNear(limits: { value: number | null; label: string }[], dataMax: number | null): { rules: { value: number; label: string }[]; offScale: string[] } {
+  const rules: { value: number; label: string }[] = [];
+  const offScale: string[] = [];
+  for (const l of limits) {
+    if (!isNum(l.value)) continue;
+    if (dataMax !== null && dataMax >= l.value / 4) rules.push({ value: l.value, label: l.label });
+    else offScale.push(l.label);
+  }
+  return { rules, offScale };
+}
+
+/** The chart definitions for a wave: from the monitor samples when there are some, else from the checkpoints. */
+export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], samples: MonitorSample[]): ChartDef[] {
+  const fromTicks = samples.length >= 2;
+  const source = fromTicks ? `${samples.length} monitor samples` : `${checkpoints.length} checkpoint(s)`;
+  const defs: ChartDef[] = [];
+
+  // error rate
+  const errRows: Row[] = [];
+  if (fromTicks) for (const role of ['test', 'control'] as const) for (const p of tickSeries(samples, role)) errRows.push({ at: p.at, series: role, value: p.errorRatePct });
+  else
+    for (const r of checkpoints)
+      for (const role of ['test', 'control'] as const) errRows.push({ at: r.finishedAt, series: role, value: num(roleSummary(r, role).errorRatePct) });
+  const errLimit = threshold(plan, 'errors.rate_pct');
+  const errRules = rulesNear([{ value: errLimit, label: `limit ${errLimit}%` }], max(errRows.map((r) => r.value as number | null)));
+  defs.push({
+    id: 'error-rate',
+    title: 'Error rate, test vs control (%)',
+    caption: `Errors per message handled, per ${fromTicks ? 'monitor tick' : 'checkpoint window'} (${source}).${errRules.offScale.length ? ` ${errRules.offScale.join(', ')}: far above the data.` : ''}`,
+    spec: lineChart('Error rate (%)', errRows, { yTitle: 'errors / messages (%)', rules: errRules.rules }),
+  });
+
+  // latency p50 / p99
+  const latRows: Row[] = [];
+  if (fromTicks)
+    for (const role of ['test', 'control'] as const)
+      for (const p of tickSeries(samples, role)) {
+        latRows.push({ at: p.at, series: `${role} p50`, metric: 'p50', role, value: p.p50Ms });
+        latRows.push({ at: p.at, series: `${role} p99`, metric: 'p99', role, value: p.p99Ms });
+      }
+  else
+    for (const r of checkpoints)
+      for (const role of ['test', 'control'] as const) {
+        const s = roleSummary(r, role);
+        latRows.push({ at: r.finishedAt, series: `${role} p50`, metric: 'p50', role, value: num(s.latencyP50MsMax) });
+        latRows.push({ at: r.finishedAt, series: `${role} p99`, metric: 'p99', role, value: num(s.latencyP99MsMax) });
+      }
+  const p50 = threshold(plan, 'probe.p50_ms');
+  const p99 = threshold(plan, 'probe.p99_ms');
+  const latRules = rulesNear(
+    [
+      { value: p50, label: `p50 limit ${p50} ms` },
+      { value: p99, label: `p99 limit ${p99} ms` },
+    ],
+    max(latRows.map((r) => r.value as number | null)),
+  );
+  defs.push({
+    id: 'latency',
+    title: 'Response latency p50 / p99 (ms)',
+    caption: `Worst agent's probe latency per ${fromTicks ? 'tick (light probe)' : 'checkpoint (full probe)'} (${source}).${latRules.offScale.length ? ` Limits off the scale: ${latRules.offScale.join(', ')}.` : ''}`,
+    spec: lineChart('Response latency (ms)', latRows, { yTitle: 'ms', rules: latRules.rules, colorField: 'metric', dashField: 'role' }),
+  });
+
+  // memory per agent instance
+  const memRows: Row[] = [];
+  if (fromTicks)
+    for (const s of instanceSeries(samples))
+      for (const p of s.points) memRows.push({ at: p.at, series: s.role === 'control' ? `${s.key} (control)` : s.key, value: isNum(p.memoryBytes) ? p.memoryBytes / MIB : null });
+  else
+    for (const r of checkpoints)
+      for (const a of r.agents) memRows.push({ at: r.finishedAt, series: a.role === 'control' ? `${a.agent}@${a.host} (control)` : `${a.agent}@${a.host}`, value: isNum(a.memoryBytes.value) ? a.memoryBytes.value / MIB : null });
+  defs.push({
+    id: 'memory',
+    title: 'Memory per agent instance (MiB)',
+    caption: `Resident memory (MemoryCurrent) of each agent instance (${source}).`,
+    spec: lineChart('Memory per agent instance (MiB)', memRows, { yTitle: 'MiB' }),
+  });
+
+  // uptime
+  const upRows: Row[] = [];
+  if (fromTicks)
+    for (const role of ['test', 'control'] as const)
+      for (const s of cumulativeUptime(samples, role)) for (const p of s.points) upRows.push({ at: p.at, series: role === 'control' ? `${s.agent} (control)` : s.agent, value: p.uptimePct });
+  else
+    for (const r of checkpoints)
+      for (const agent of [...new Set(r.agents.map((a) => a.agent))]) {
+        const inst = r.agents.filter((a) => a.agent === agent);
+        const vals = inst.map((a) => a.uptimePct.value).filter(isNum);
+        upRows.push({ at: r.finishedAt, series: inst[0].role === 'control' ? `${agent} (control)` : agent, value: vals.length ? Math.min(...vals) : null });
+      }
+  const lowest = Math.min(99, ...upRows.map((r) => r.value).filter(isNum));
+  const upLimit = threshold(plan, 'agents.uptime_pct');
+  defs.push({
+    id: 'uptime',
+    title: 'Agent uptime over the wave (%)',
+    caption: fromTicks
+      ? `Cumulative share of monitor samples with the agent's instances active (${source}).`
+      : `Lowest instance uptime per agent at each checkpoint (${source}).`,
+    spec: lineChart('Agent uptime (%)', upRows, {
+      yTitle: '%',
+      yDomain: [Math.floor(lowest), 100],
+      rules: isNum(upLimit) && upLimit >= Math.floor(lowest) ? [{ value: upLimit, label: `target > ${upLimit}%` }] : [],
+    }),
+  });
+
+  // test vs control per checkpoint
+  const cmpRows: Row[] = [];
+  const labels: Record<string, string> = {
+    error_rate_pct: 'error rate (%)',
+    latency_p50_ms: 'latency p50 (ms)',
+    latency_p99_ms: 'latency p99 (ms)',
+    memory_bytes: 'memory (MiB)',
+    cpu_pct: 'CPU (%)',
+  };
+  const order = checkpoints.map((r) => r.checkpoint);
+  for (const r of checkpoints)
+    for (const row of comparisonOf(r).rows) {
+      if (!(row.metric in labels)) continue;
+      const scale = row.metric === 'memory_bytes' ? MIB : 1;
+      cmpRows.push({ checkpoint: r.checkpoint, metric: labels[row.metric], role: 'test', value: isNum(row.test.value) ? row.test.value / scale : null });
+      cmpRows.push({ checkpoint: r.checkpoint, metric: labels[row.metric], role: 'control', value: isNum(row.control.value) ? row.control.value / scale : null });
+    }
+  defs.push({
+    id: 'test-vs-control',
+    title: 'Test vs control at each checkpoint',
+    caption: 'Agents under test against the control agents: error rate, worst-agent latency, mean memory and CPU per instance.',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+      title: 'Test vs control',
+      background: 'white',
+      data: { values: cmpRows },
+      facet: { field: 'metric', type: 'nominal', title: null, sort: Object.values(labels) },
+      columns: 3,
+      spec: {
+        width: 180,
+        height: 160,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'checkpoint', type: 'ordinal', sort: order, title: null, axis: { labelAngle: 0 } },
+          xOffset: { field: 'role', type: 'nominal', sort: ['test', 'control'] },
+          y: { field: 'value', type: 'quantitative', title: null },
+          color: { field: 'role', type: 'nominal', sort: ['test', 'control'], title: null, scale: { range: ['#1f77b4', '#aaaaaa'] } },
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    } as TopLevelSpec,
+  });
+  return defs;
+}
+
+/** Renders a vega-lite spec to an SVG document. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return svg.endsWith('\n') ? svg : `${svg}\n`;
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,197 @@
+// Figures derived from a checkpoint record: the per-role rollup, the headline metrics of the emails
+// and summary.json, error types over instances, and a simple test-vs-control comparison when the
+// judge did not give one. Pure functions of the record.
+import type {
+  AgentInstanceRecord,
+  CheckpointRecord,
+  ComparisonRow,
+  ControlComparison,
+  CriterionResult,
+  ProbeRecord,
+  Reading,
+  Role,
+} from '../artifacts/types';
+import type { Headline, RoleSummary } from '../artifacts/schema';
+import { isNum, num } from './format';
+import { twoProportionZTest } from './stats';
+
+export function reading(value: number | null | undefined, reasonIfMissing: string, samples?: number, caveat?: string): Reading {
+  if (isNum(value)) {
+    const r: Reading = { value };
+    if (caveat) r.reason = caveat;
+    if (samples !== undefined) r.samples = samples;
+    return r;
+  }
+  const r: Reading = { value: null, reason: reasonIfMissing };
+  if (samples !== undefined) r.samples = samples;
+  return r;
+}
+
+/** Combines instance readings: `op` over the known values; a caveat names how many had no data. */
+function combine(rs: Reading[], op: (v: number[]) => number, what: string): Reading {
+  const known = rs.map(num).filter(isNum);
+  if (rs.length === 0) return { value: null, reason: `no ${what}` };
+  const missing = rs.length - known.length;
+  if (known.length === 0) {
+    const first = rs.find((r) => r.value === null);
+    return { value: null, reason: first?.reason ? `no data: ${first.reason}` : 'no data', samples: 0 };
+  }
+  const r: Reading = { value: op(known), samples: known.length };
+  if (missing > 0) r.reason = `${missing} of ${rs.length} without data`;
+  return r;
+}
+
+const sumOf = (v: number[]) => v.reduce((a, b) => a + b, 0);
+const meanOf = (v: number[]) => sumOf(v) / v.length;
+
+export function roleSummary(record: Pick<CheckpointRecord, 'agents' | 'probes'>, role: Role): RoleSummary {
+  const inst = record.agents.filter((a) => a.role === role);
+  const probes = record.probes.filter((p) => p.role === role);
+  const what = `${role === 'test' ? 'agents under test' : 'control agents'}`;
+  // error rate over the role: only instances with both counts, so a missing host does not dilute it
+  const both = inst.filter((a) => isNum(a.errors.value) && isNum(a.messages.value));
+  const errs = sumOf(both.map((a) => a.errors.value as number));
+  const msgs = sumOf(both.map((a) => a.messages.value as number));
+  let errorRatePct: Reading;
+  if (inst.length === 0) errorRatePct = { value: null, reason: `no ${what}` };
+  else if (both.length === 0) errorRatePct = { value: null, reason: 'no error or message counts collected' };
+  else if (msgs === 0) errorRatePct = { value: null, reason: 'no messages handled in the window', samples: 0 };
+  else {
+    errorRatePct = { value: (errs / msgs) * 100, samples: msgs };
+    if (both.length < inst.length) errorRatePct.reason = `${inst.length - both.length} of ${inst.length} instances without data`;
+  }
+  const sent = sumOf(probes.map((p) => p.sent));
+  const received = sumOf(probes.map((p) => p.received));
+  return {
+    agents: [...new Set(inst.map((a) => a.agent).concat(probes.map((p) => p.agent)))],
+    instances: inst.length,
+    active: inst.filter((a) => a.state.active === 'active').length,
+    uptimePctMin: combine(inst.map((a) => a.uptimePct), (v) => Math.min(...v), what),
+    restarts: combine(inst.map((a) => a.restarts), sumOf, what),
+    errors: combine(inst.map((a) => a.errors), sumOf, what),
+    messages: combine(inst.map((a) => a.messages), sumOf, what),
+    errorRatePct,
+    memoryBytesMean: combine(inst.map((a) => a.memoryBytes), meanOf, what),
+    memoryBytesMax: combine(inst.map((a) => a.memoryBytes), (v) => Math.max(...v), what),
+    cpuPctMean: combine(inst.map((a) => a.cpuPct), meanOf, what),
+    latencyP50MsMax: combine(probes.map((p) => p.p50Ms), (v) => Math.max(...v), `probes of ${what}`),
+    latencyP99MsMax: combine(probes.map((p) => p.p99Ms), (v) => Math.max(...v), `probes of ${what}`),
+    deliveryPct:
+      probes.length === 0
+        ? { value: null, reason: `no probes of ${what}` }
+        : sent === 0
+          ? { value: null, reason: 'no probe requests sent', samples: 0 }
+          : { value: (received / sent) * 100, samples: sent },
+  };
+}
+
+/** The judge's value for a metric at this checkpoint, as a reading; undefined when no criterion measured it. */
+export function criterionReading(criteria: CriterionResult[], metric: string): Reading | undefined {
+  const c = criteria.find((x) => x.metric === metric && x.value !== null) ?? criteria.find((x) => x.metric === metric);
+  if (!c) return undefined;
+  const caveat = [c.window === 'wave' ? 'over the wave so far' : '', c.note ?? ''].filter(Boolean).join('; ');
+  return reading(c.value, c.note ?? (c.outcome === 'error' ? 'collection error' : 'no data'), c.samples, caveat || undefined);
+}
+
+/** The spec's checkpoint-email metrics for the agents under test. */
+export function headline(record: CheckpointRecord, test: RoleSummary = roleSummary(record, 'test')): Headline {
+  const pick = (metric: string, fallback: Reading): Reading => {
+    const r = criterionReading(record.criteria, metric);
+    return r && r.value !== null ? r : fallback;
+  };
+  return {
+    uptimePct: pick('agents.uptime_pct', test.uptimePctMin),
+    errorRatePct: pick('errors.rate_pct', test.errorRatePct),
+    deliveryPct: pick('probe.delivery_pct', test.deliveryPct),
+    latencyP50Ms: pick('probe.p50_ms', test.latencyP50MsMax),
+    latencyP99Ms: pick('probe.p99_ms', test.latencyP99MsMax),
+    dualPublishPct: pick('nats.dual_publish_pct', record.nats.dualPublishPct),
+    agentRefPct: pick('nats.agent_ref_pct', record.nats.agentRefPct),
+  };
+}
+
+/** Error types over all instances of an agent, most frequent first. */
+export function errorsByType(agents: AgentInstanceRecord[]): { agent: string; role: Role; type: string; count: number; recurring: boolean; hosts: string[] }[] {
+  const map = new Map<string, { agent: string; role: Role; type: string; count: number; recurring: boolean; hosts: string[] }>();
+  for (const a of agents)
+    for (const t of a.errorTypes) {
+      const key = `${a.agent}\u0000${t.type}`;
+      const cur = map.get(key) ?? { agent: a.agent, role: a.role, type: t.type, count: 0, recurring: false, hosts: [] };
+      cur.count += t.count;
+      cur.recurring = cur.recurring || t.recurring;
+      if (!cur.hosts.includes(a.host)) cur.hosts.push(a.host);
+      map.set(key, cur);
+    }
+  return [...map.values()]
+    .map((e) => ({ ...e, hosts: [...e.hosts].sort() }))
+    .sort((a, b) => b.count - a.count || a.agent.localeCompare(b.agent) || a.type.localeCompare(b.type));
+}
+
+function deltaPct(test: Reading, control: Reading): Reading {
+  if (test.value === null || control.value === null) return { value: null, reason: test.value === null ? `test: ${test.reason}` : `control: ${control.reason}` };
+  if (control.value === 0) return { value: null, reason: 'control is 0: a relative change is undefined' };
+  return { value: ((test.value - control.value) / Math.abs(control.value)) * 100 };
+}
+
+/** Test vs control from the rollups, when the judge gave no comparison: error rate tested by a two-proportion z-test. */
+export function deriveComparison(record: Pick<CheckpointRecord, 'agents' | 'probes'>): ControlComparison {
+  const t = roleSummary(record, 'test');
+  const c = roleSummary(record, 'control');
+  const row = (metric: string, test: Reading, control: Reading): ComparisonRow => ({
+    metric,
+    test,
+    control,
+    deltaPct: deltaPct(test, control),
+    significant: null,
+    method: 'none',
+    pValue: null,
+  });
+  const errRow = row('error_rate_pct', t.errorRatePct, c.errorRatePct);
+  const te = num(t.errors);
+  const tm = num(t.messages);
+  const ce = num(c.errors);
+  const cm = num(c.messages);
+  if (te !== null && tm !== null && ce !== null && cm !== null) {
+    const z = twoProportionZTest(te, tm, ce, cm);
+    if (z) Object.assign(errRow, { significant: z.p < 0.05, method: 'two-proportion z-test', pValue: z.p });
+  }
+  return {
+    rows: [
+      errRow,
+      row('latency_p50_ms', t.latencyP50MsMax, c.latencyP50MsMax),
+      row('latency_p99_ms', t.latencyP99MsMax, c.latencyP99MsMax),
+      row('memory_bytes', t.memoryBytesMean, c.memoryBytesMean),
+      row('cpu_pct', t.cpuPctMean, c.cpuPctMean),
+      row('uptime_pct', t.uptimePctMin, c.uptimePctMin),
+    ],
+    note: 'derived from the role rollups (worst agent percentile, mean memory and CPU, lowest uptime); only the error rate is tested for significance',
+  };
+}
+
+/** The comparison of a record: the judge's, else derived. */
+export function comparisonOf(record: Pick<CheckpointRecord, 'agents' | 'probes' | 'comparison'>): ControlComparison {
+  return record.comparison ?? deriveComparison(record);
+}
+
+/**
+ * A checkpoint verdict from its criteria and alerts, for a workflow that has no rule of its own:
+ * FAIL when a primary criterion failed or errored; WARNING when a secondary failed, any criterion is
+ * inconclusive or errored, or a critical alert is firing; PASS otherwise. Waived counts as passed.
+ */
+export function deriveCheckpointVerdict(criteria: CriterionResult[], alerts: { severity: string; state: string }[] = []): { verdict: 'PASS' | 'WARNING' | 'FAIL'; reason: string } {
+  const primaryBad = criteria.filter((c) => c.primary && (c.outcome === 'fail' || c.outcome === 'error'));
+  if (primaryBad.length) return { verdict: 'FAIL', reason: `primary criteria not met: ${primaryBad.map((c) => c.id).join(', ')}` };
+  const notes: string[] = [];
+  const failed = criteria.filter((c) => c.outcome === 'fail');
+  if (failed.length) notes.push(`failed: ${failed.map((c) => c.id).join(', ')}`);
+  const unsure = criteria.filter((c) => c.outcome === 'inconclusive' || c.outcome === 'error');
+  if (unsure.length) notes.push(`no verdict: ${unsure.map((c) => `${c.id} (${c.outcome})`).join(', ')}`);
+  const firing = alerts.filter((a) => a.severity === 'critical' && a.state === 'firing');
+  if (firing.length) notes.push(`${firing.length} critical alert(s) firing`);
+  if (notes.length) return { verdict: 'WARNING', reason: notes.join('; ') };
+  return { verdict: 'PASS', reason: criteria.length ? `all ${criteria.length} criteria met` : 'no criteria at this checkpoint' };
+}
+
+export function probeLabel(p: ProbeRecord): string {
+  return p.host ? `${p.agent}@${p.host}` : p.agent;
+}
