@@ -90,6 +90,8 @@ export interface SamplingResult {
   sampleCapped: boolean;
   slowConsumer: { client: boolean; closedAsSlowByServer: boolean; serverSlowConsumersDelta: number | null };
   connection: { disconnects: number; reconnects: number };
+  /** Round trip of a ping at the window's end: how far the sampler was behind the server, ms (null when not measured, -1 no answer). */
+  lagAtEndMs: number | null;
   notes: string[];
 }
 
@@ -193,6 +195,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
         sampleCapped: false,
         slowConsumer: { client: false, closedAsSlowByServer: false, serverSlowConsumersDelta: null },
         connection: { disconnects: 0, reconnects: 0 },
+        lagAtEndMs: null,
         notes,
       };
     }
@@ -266,10 +269,14 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
     notes.push(`subscribing not confirmed by the server: ${(err as Error).message}`);
   }
 
-  // Wait out lead-in, window and grace, reporting progress, until cancelled.
+  // Wait out lead-in, window and grace, reporting progress, until cancelled. At the window's end a
+  // ping measures how far the sampler is behind the server (the pong comes after every message the
+  // server had queued for us): lagging more than the grace period means late messages of the window
+  // were cut off, and the window is not complete.
   const every = opts.progressEveryMs ?? 1000;
   const stopAt = end + graceMs;
   let cancelled = false;
+  let lagMs: number | null = null;
   for (;;) {
     const now = performance.now();
     if (opts.signal?.aborted) {
@@ -277,6 +284,16 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
       break;
     }
     if (now >= stopAt) break;
+    if (now >= end && lagMs === null) {
+      const p0 = performance.now();
+      try {
+        await withTimeout(conn.flush(), graceMs + 5000, 'NATS flush at the window end');
+        lagMs = Math.round(performance.now() - p0);
+      } catch {
+        lagMs = -1; // no answer: the connection problem is reported from its events
+      }
+      continue;
+    }
     if (opts.onProgress) {
       const phase = now < start ? 'lead-in' : now < end ? 'window' : 'grace';
       try {
@@ -285,7 +302,8 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
         /* a progress callback never breaks the window */
       }
     }
-    await sleep(Math.min(every, stopAt - now), opts.signal);
+    const nextStop = now < end ? end : stopAt;
+    await sleep(Math.max(1, Math.min(every, nextStop - now)), opts.signal);
   }
   const endT = performance.now();
 
@@ -321,6 +339,8 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
     incompleteReasons.push('the NATS connection was closed during the window');
     fault = fault ?? { kind: 'nats-disconnected', message: 'NATS connection closed during sampling' };
   }
+  if (lagMs !== null && lagMs > graceMs)
+    incompleteReasons.push(`the sampler was ${lagMs} ms behind the server at the window's end (grace ${graceMs} ms): messages from the window's end may be missing`);
   const slowDelta = slowBefore !== null && slowAfter !== null ? slowAfter - slowBefore : null;
   if (slowDelta && slowDelta > 0 && !closedSlow && !watch.slowConsumer)
     notes.push(`the server counted ${slowDelta} slow consumer(s) during the window (not the sampler's connection)`);
@@ -361,6 +381,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
     sampleCapped,
     slowConsumer: { client: watch.slowConsumer, closedAsSlowByServer: closedSlow, serverSlowConsumersDelta: slowDelta },
     connection: { disconnects: watch.disconnects, reconnects: watch.reconnects },
+    lagAtEndMs: lagMs,
     notes,
   };
 }
