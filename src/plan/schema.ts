@@ -15,7 +15,9 @@ const checkpointName = z.string().regex(CHECKPOINT_NAME_PATTERN, { message: 'exp
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const DNS = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-const address = z.string().refine((s) => IPV4.test(s) || DNS.test(s) || isIpv6(s), {
+/** A dotted name whose last label is numeric is a malformed IP literal, not a DNS name. */
+const looksNumeric = (s: string) => /(^|\.)\d+$/.test(s);
+const address = z.string().refine((s) => IPV4.test(s) || (DNS.test(s) && !looksNumeric(s)) || isIpv6(s), {
   message: 'expected an IP address or a DNS name',
 });
 function isIpv6(s: string): boolean {

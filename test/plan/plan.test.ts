@@ -1,0 +1,165 @@
+// Plan validation: both shipped plans pass; each kind of broken plan fails with one line naming
+// the field and what was expected; the CLI exits 2 with those lines and no stack trace.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument, stringify } from 'yaml';
+import { loadPlan, parsePlanText, PlanError } from '../../src/plan/load';
+import { parseDuration, formatDuration } from '../../src/plan/duration';
+
+const ROOT = join(__dirname, '../..');
+const wave2Text = readFileSync(join(ROOT, 'plans/wave2.yaml'), 'utf8');
+
+function problemsOf(text: string): string[] {
+  try {
+    parsePlanText(text, 'test.yaml');
+  } catch (err) {
+    if (err instanceof PlanError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+/** The Wave 2 plan with one change applied to its data. */
+function broken(change: (p: any) => void): string {
+  const data = parseDocument(wave2Text).toJS();
+  change(data);
+  return stringify(data);
+}
+
+describe('the shipped plans', () => {
+  test('plans/wave2.yaml is the spec, number for number', () => {
+    const p = loadPlan(join(ROOT, 'plans/wave2.yaml'));
+    expect(p.hosts.map((h) => [h.name, h.address, h.user])).toEqual([
+      ['dgx-1', '10.0.20.1', 'cimadmin'],
+      ['dgx-2', '10.0.20.2', 'cimadmin'],
+      ['dgx-3', '10.0.20.3', 'cimadmin'],
+    ]);
+    expect(p.checkpoints.map((c) => [c.name, c.at / 3_600_000])).toEqual([['T+1h', 1], ['T+6h', 6], ['T+12h', 12], ['T+24h', 24]]);
+    expect(p.wave.duration).toBe(24 * 3_600_000);
+    expect(p.monitor.interval).toBe(300_000);
+    expect(p.nats.sampling.window).toBe(300_000);
+    expect(p.nats.probe.count).toBe(100);
+    expect(p.nats.probe.subject).toBe('agent.to.{agent}.from.test.question');
+    expect(p.nats.patterns).toEqual({ legacy: 'cim-agent.>', unified: 'cim.agent.>' });
+    expect(p.agents.underTest).toEqual([{ name: 'network-expert', cluster: 'infrastructure' }, { name: 'tdd-expert', cluster: 'quality-assurance' }]);
+    expect(p.agents.control.map((a) => a.name)).toEqual(['nix-expert', 'qa-expert']);
+    expect(p.agents.unitTemplate).toBe('agent-runtime@{agent}');
+    expect(p.agents.installPath).toBe('/opt/cim-dgx');
+    expect(p.output.dir).toBe('monitoring/checkpoints/wave2');
+    const rule = (id: string) => [...p.criteria, ...p.alerts, ...p.rollback.criteria].find((r) => r.id === id)!;
+    expect([rule('agent-uptime').op, rule('agent-uptime').threshold]).toEqual(['>', 99.9]);
+    expect([rule('error-rate').op, rule('error-rate').threshold]).toEqual(['<', 0.1]);
+    expect([rule('latency-p50').threshold, rule('latency-p99').threshold]).toEqual([100, 200]);
+    expect([rule('dual-publishing').threshold, rule('agent-ref-traffic').threshold]).toEqual([99, 5]);
+    expect([rule('error-rate-critical').threshold, rule('error-spike').threshold, rule('load-high').threshold, rule('memory-high').threshold]).toEqual([1, 10, 2, 90]);
+    expect(rule('rollback-degradation').threshold).toBe(20);
+    expect(p.criteria.filter((c) => c.primary).map((c) => c.id)).toEqual([
+      'agent-uptime', 'error-rate', 'message-delivery', 'latency-p50', 'latency-p99', 'dual-publishing', 'agent-ref-traffic', 'clusters-working',
+    ]);
+  });
+
+  test('plans/local.yaml is the same wave on 127.0.0.1 only', () => {
+    const local = loadPlan(join(ROOT, 'plans/local.yaml'));
+    const wave2 = loadPlan(join(ROOT, 'plans/wave2.yaml'));
+    expect(local.hosts.every((h) => h.address === '127.0.0.1')).toBe(true);
+    expect(local.nats.servers.every((s) => s.includes('127.0.0.1'))).toBe(true);
+    expect(local.nats.monitoringUrl).toContain('127.0.0.1');
+    expect(local.criteria).toEqual(wave2.criteria);
+    expect(local.alerts).toEqual(wave2.alerts);
+    expect(local.rollback.criteria).toEqual(wave2.rollback.criteria);
+    expect(local.checkpoints).toEqual(wave2.checkpoints);
+  });
+});
+
+describe('broken plans fail with a message naming the field', () => {
+  const cases: [string, string, RegExp][] = [
+    ['empty file', '', /\(root\): the file is empty/],
+    ['not YAML', 'hosts: [unclosed', /\(yaml\)/],
+    ['a YAML list, not a mapping', '- a\n- b\n', /\(root\): expected a YAML mapping/],
+    ['unknown key', broken((p) => (p.hostz = [])), /\(root\): Unrecognized key: "hostz"/],
+    ['unknown nested key', broken((p) => (p.monitor.intervall = '5m')), /monitor: Unrecognized key: "intervall"/],
+    ['bad duration', broken((p) => (p.monitor.interval = 'five minutes')), /monitor\.interval: expected a duration/],
+    ['negative duration', broken((p) => (p.checkpoints[0].at = '-1h')), /checkpoints\.0\.at: expected a duration/],
+    ['zero duration', broken((p) => (p.wave.duration = '0s')), /wave\.duration: expected a duration above zero/],
+    ['no agents under test', broken((p) => (p.agents.underTest = [])), /agents\.underTest: expected at least one agent under test/],
+    ['no hosts', broken((p) => (p.hosts = [])), /hosts: expected at least one host/],
+    ['duplicate host', broken((p) => (p.hosts[1].name = 'dgx-1')), /hosts\.1\.name: duplicate host "dgx-1"/],
+    ['duplicate agent', broken((p) => (p.agents.underTest[1].name = 'network-expert')), /agents\.underTest\.1\.name: duplicate agent "network-expert"/],
+    ['agent both test and control', broken((p) => (p.agents.control[0].name = 'tdd-expert')), /agents\.control\.0\.name: agent "tdd-expert" is both under test and control/],
+    ['checkpoint after the end', broken((p) => (p.checkpoints[3].at = '25h')), /checkpoints\.3\.at: checkpoint "T\+24h" is after the wave's end/],
+    ['checkpoints out of order', broken((p) => (p.checkpoints[1].at = '30m')), /checkpoints\.1\.at: expected checkpoints in increasing time order/],
+    ['hostile host name', broken((p) => (p.hosts[0].name = 'dgx-1; rm -rf /')), /hosts\.0\.name: expected a name of letters, digits/],
+    ['hostile agent name', broken((p) => (p.agents.underTest[0].name = '$(reboot)')), /agents\.underTest\.0\.name: expected a name/],
+    ['name too long', broken((p) => (p.hosts[0].name = 'h'.repeat(65))), /hosts\.0\.name: expected a name/],
+    ['bad address', broken((p) => (p.hosts[0].address = '10.0.20.1 && curl x')), /hosts\.0\.address: expected an IP address or a DNS name/],
+    ['address out of range', broken((p) => (p.hosts[0].address = '10.0.20.300')), /hosts\.0\.address: expected an IP address or a DNS name/],
+    ['threshold of the wrong type', broken((p) => (p.criteria[0].threshold = 'high')), /criteria\.0\.threshold: Invalid input: expected number, received string/],
+    ['unknown metric', broken((p) => (p.criteria[0].metric = 'agents.happiness')), /criteria\.0\.metric: Invalid option/],
+    ['unknown comparison', broken((p) => (p.alerts[0].op = '=>')), /alerts\.0\.op: Invalid option/],
+    ['unknown action', broken((p) => (p.rollback.criteria[0].action = 'panic')), /rollback\.criteria\.0\.action: Invalid option/],
+    ['duplicate rule id', broken((p) => (p.alerts[0].id = 'error-rate')), /alerts\.0\.id: duplicate rule id "error-rate"/],
+    ['criterion names an unknown checkpoint', broken((p) => (p.criteria[0].checkpoints = ['T+2h'])), /criteria\.0\.checkpoints\.0: unknown checkpoint "T\+2h"/],
+    ['port out of range', broken((p) => (p.hosts[0].port = 70000)), /hosts\.0\.port: Too big/],
+    ['no rollback steps', broken((p) => (p.rollback.steps = [])), /rollback\.steps: expected at least one rollback step/],
+    ['unit template without {agent}', broken((p) => (p.agents.unitTemplate = 'agent-runtime')), /agents\.unitTemplate: expected a template containing \{agent\}/],
+    ['relative install path', broken((p) => (p.agents.installPath = 'opt/cim')), /agents\.installPath: expected an absolute path/],
+    ['bad NATS URL', broken((p) => (p.nats.servers = ['10.0.20.1:4222'])), /nats\.servers\.0: expected nats:\/\/host:port/],
+    ['a secret in the plan', broken((p) => (p.ssh.privateKey = '-----BEGIN OPENSSH PRIVATE KEY-----')), /ssh: Unrecognized key: "privateKey"/],
+    ['bad recipient', broken((p) => (p.notify.incident = ['on-call'])), /notify\.incident\.0: Invalid email/],
+    ['wrong version', broken((p) => (p.version = 2)), /version: Invalid input: expected 1/],
+    ['fingerprint for an unknown host', broken((p) => (p.ssh.fingerprints = { 'dgx-9': 'SHA256:' + 'A'.repeat(43) })), /ssh\.fingerprints\.dgx-9: fingerprint for unknown host "dgx-9"/],
+  ];
+
+  test.each(cases)('%s', (_what, text, expected) => {
+    const problems = problemsOf(text);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.some((p) => expected.test(p))).toBe(true);
+    // Every line names where the problem is.
+    for (const p of problems) expect(p).toMatch(/^[^:\s]+: /);
+  });
+
+  test('at least 20 kinds of broken plan are covered', () => expect(cases.length).toBeGreaterThanOrEqual(20));
+});
+
+describe('durations', () => {
+  test.each([
+    ['500ms', 500],
+    ['3s', 3000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['24h', 86_400_000],
+    ['1.5h', 5_400_000],
+  ])('%s', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+    expect(parseDuration(formatDuration(ms))).toBe(ms);
+  });
+  test.each(['', '5', 'm5', '-5m', '5 m', '5x', 'h'])('rejects %p', (text) => expect(parseDuration(text)).toBeNull());
+});
+
+describe('wavewatch plan validate', () => {
+  const cli = join(ROOT, 'bin/wavewatch.js');
+  test('a valid plan: exit 0, and --json lists the checkpoints by name', () => {
+    const out = execFileSync(process.execPath, [cli, 'plan', 'validate', join(ROOT, 'plans/wave2.yaml'), '--json'], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(expect.objectContaining({ valid: true, checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'] }));
+  });
+  test('a broken plan: exit 2, one line per problem, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, broken((p) => {
+      p.hosts[1].name = 'dgx 2';
+      p.monitor.interval = 'soon';
+    }));
+    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/hosts\.1\.name: expected a name/);
+    expect(r.stderr).toMatch(/monitor\.interval: expected a duration/);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+  test('a missing file: exit 2 with the reason', () => {
+    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', '/nonexistent/plan.yaml'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot read: ENOENT/);
+  });
+});
