@@ -1,0 +1,14 @@
+// Host collection over SSH: the public API (see each module for details).
+export { SshPool, sshPoolOptionsFromPlan, targetOf, REMOTE_TIMEOUT_EXIT } from './ssh-pool';
+export type { SshTarget, SshPoolOptions, ExecResult, ExecOptions } from './ssh-pool';
+export { quote, wrapRemote, unitName, assertName, shellWords } from './shell';
+export { collectAgentStatus, planAgents, agentStatusFromResult } from './agent-status';
+export type { AgentStatus, PlanAgent, CollectOptions } from './agent-status';
+export { collectHosts, cursorKey } from './collect';
+export type { HostsCollection, CollectHostsOptions, AgentRecord, AgentErrors, HostSystem, Sampled } from './collect';
+export { compareUnitSamples, compareStatusSets } from './samples';
+export type { UnitDelta } from './samples';
+export { writeHostArtifacts, agentStatusJson, errorsLog, systemMetricsJson, AGENT_STATUS_FILE, ERRORS_LOG_FILE, SYSTEM_METRICS_FILE } from './artifacts';
+export { runHealthCheck, formatHealthReport } from './health-check';
+export type { HealthReport, HealthHost, HealthAgent, HealthCheckOptions } from './health-check';
+export { fingerprintOf, parseKnownHosts, verifyHostKey, hashHostName } from './known-hosts';
