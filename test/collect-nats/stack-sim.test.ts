@@ -132,3 +132,20 @@ describe('simulated agents', () => {
     }
   });
 });
+
+test('agents come back after a nats-server restart on the same ports (a new server id)', async () => {
+  const own = await startNatsServer({});
+  let sim: SimAgents | undefined;
+  try {
+    const p = testPlan(own.url, own.monitoringUrl);
+    sim = await startSimAgents({ plan: p, servers: [own.url], ratePerSecond: 0, subscribe: 'none' });
+    const before = (await getJson(`${own.monitoringUrl}/varz`)).server_id;
+    await own.restart();
+    await waitFor(async () => (await getJson(`${own.monitoringUrl}/connz?limit=1000`)).connections.filter((c: any) => c.name?.includes('@')).length === 12, '12 agents reconnected', 15_000);
+    expect((await getJson(`${own.monitoringUrl}/varz`)).server_id).not.toBe(before);
+    await waitFor(() => sim!.stats().every((s) => s.connected), 'sim sees itself connected');
+  } finally {
+    await sim?.stop();
+    await own.stop();
+  }
+});

@@ -3,7 +3,7 @@
 // themselves, never in a log), loopback or the plan's servers only.
 import { readFileSync } from 'node:fs';
 import type { Plan } from '../../plan/schema';
-import { connect, credsAuthenticator, type NatsConnection, type ConnectionOptions } from './client';
+import { connect, credsAuthenticator, type NatsConnection, type ConnectionOptions, type Status } from './client';
 
 /** Environment variable holding a credentials file path when the plan names none. */
 export const CREDS_ENV = 'WAVEWATCH_NATS_CREDS';
@@ -83,6 +83,9 @@ export interface ConnectionWatch {
 
 export function watchConnection(nc: NatsConnection): ConnectionWatch {
   let active = true;
+  // stop() ends the status iterator, which unregisters it from the connection (no leak on a
+  // long-lived connection watched once per tick).
+  const statusIter = nc.status() as AsyncIterable<Status> & { stop?: () => void };
   const w: ConnectionWatch = {
     disconnects: 0,
     reconnects: 0,
@@ -92,10 +95,15 @@ export function watchConnection(nc: NatsConnection): ConnectionWatch {
     firstDisconnectAt: null,
     stop: () => {
       active = false;
+      try {
+        statusIter.stop?.();
+      } catch {
+        /* already ended */
+      }
     },
   };
   (async () => {
-    for await (const s of nc.status()) {
+    for await (const s of statusIter) {
       if (!active) continue;
       switch (s.type) {
         case 'disconnect':
