@@ -30,6 +30,7 @@ export function alertLogEntry(
     event,
     alertId: alert.id,
     rule: alert.rule,
+    title: alert.title,
     severity: alert.severity,
     scope: alert.scope,
     state: alert.state,
@@ -84,7 +85,7 @@ export function alertsFromLog(entries: AlertLogEntry[]): AlertRecord[] {
     const cur: AlertRecord = map.get(e.alertId) ?? {
       id: e.alertId,
       rule: e.rule,
-      title: e.rule,
+      title: e.title ?? e.rule,
       severity: e.severity,
       scope: e.scope,
       state: e.state,

@@ -369,6 +369,7 @@ export const alertLogEntrySchema = z
     event: z.string().min(1),
     alertId: z.string(),
     rule: z.string(),
+    title: z.string().optional(),
     severity,
     scope: z.string(),
     state: alertState,

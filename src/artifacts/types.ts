@@ -458,6 +458,8 @@ export interface AlertLogEntry {
   event: string;
   alertId: string;
   rule: string;
+  /** The rule's title, for people reading the log. */
+  title?: string;
   severity: 'critical' | 'warning';
   scope: string;
   state: AlertState;

@@ -97,6 +97,10 @@ export function synthesizeWave(plan: Plan, checkpoints: CheckpointRecord[], aler
   };
 }
 
+/** The note of a criterion no checkpoint has judged yet (interim reports). */
+export const NOT_JUDGED = 'not judged yet';
+const judged = (c: CriterionResult) => c.note !== NOT_JUDGED;
+
 /**
  * The criteria table of the wave: the wave-level results when the wave has them; otherwise, for a
  * running wave, each primary criterion's latest checkpoint result (or "not judged yet").
@@ -123,7 +127,7 @@ export function waveCriteria(data: Pick<ReportData, 'plan' | 'wave' | 'checkpoin
         outcome: 'inconclusive',
         value: null,
         samples: 0,
-        note: 'not judged yet',
+        note: NOT_JUDGED,
         primary: c.primary,
       });
   }
@@ -455,8 +459,8 @@ export function lessons(data: ReportData): { held: string[]; degraded: string[];
   const held: string[] = [];
   const degraded: string[] = [];
   const recs: string[] = [];
-  const { criteria } = waveCriteria(data, true);
-  const secondary = waveCriteria(data, false).criteria;
+  const criteria = waveCriteria(data, true).criteria.filter(judged);
+  const secondary = waveCriteria(data, false).criteria.filter(judged);
   const heldSecondary: string[] = [];
   for (const c of [...criteria, ...secondary]) {
     if (c.outcome === 'pass' && c.value !== null) {
@@ -516,7 +520,7 @@ export function lessons(data: ReportData): { held: string[]; degraded: string[];
 
 function nextSteps(data: ReportData): { go: string[]; noGo: string[] } {
   const next = nextWaveLabel(data.plan);
-  const { criteria } = waveCriteria(data, true);
+  const criteria = waveCriteria(data, true).criteria.filter(judged);
   const watch = lessons(data).recommendations;
   const go = [
     `Schedule ${next} and write its plan from this one (hosts, agents, the same criteria and alert rules).`,
