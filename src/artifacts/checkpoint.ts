@@ -2,7 +2,7 @@
 // actions) and reading them back into a CheckpointRecord, which is what `regenerateReports` and the
 // later checkpoints' comparisons are built from.
 import type { Plan } from '../plan/schema';
-import { renderAggregateMetrics, renderComparisonJson, renderFinalAnalysisForCheckpoint } from '../report/final';
+import { renderAggregateMetrics, renderComparisonJson, renderFinalAnalysisForCheckpoint, type ChartRef } from '../report/final';
 import { headline, errorsByType, roleSummary } from '../report/rollup';
 import { parseErrorsLog, renderAnalysis, renderErrorsLog, renderNatsSampling, renderTrends } from '../report/text';
 import { readMonitorSamples } from './hourly';
@@ -68,6 +68,8 @@ export interface CheckpointContext {
   samples?: MonitorSample[];
   /** Monitoring start; default: wave.json's, else the earliest checkpoint window start. */
   monitoringStart?: string;
+  /** Charts already rendered for these checkpoints and samples (regenerateReports); default: render them. */
+  charts?: ChartRef[];
 }
 
 /**
@@ -139,7 +141,7 @@ export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record
     else if (f === 'comparison.json') await store.write(path(f), toJson(renderComparisonJson(record)));
     else if (f === 'trends.txt') await store.write(path(f), renderTrends(record, previous, samples, start, plan));
     else if (f === 'aggregate_metrics.json') await store.write(path(f), toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, start)));
-    else if (f === 'final_analysis.md') await store.write(path(f), await renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, start));
+    else if (f === 'final_analysis.md') await store.write(path(f), await renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, start, ctx.charts));
   }
 }
 

@@ -16,3 +16,4 @@ export {
   type RenderedEmail,
 } from './templates';
 export { sendNotification, MailSendError, type SendResult } from './send';
+export { startMailSink, type MailSink, type SinkMessage } from './sink';

@@ -682,6 +682,7 @@ export async function renderFinalAnalysisForCheckpoint(
   samples: MonitorSample[],
   wave: WaveRecord | null,
   monitoringStart: string,
+  charts?: ChartRef[],
 ): Promise<string> {
   const checkpoints = [...previous, record];
   const data: ReportData = {
@@ -693,7 +694,7 @@ export async function renderFinalAnalysisForCheckpoint(
     samples,
     alertLog: [],
   };
-  const charts = await writeCharts(store, plan, checkpoints, samples);
+  const refs = charts ?? (await writeCharts(store, plan, checkpoints, samples));
   const path = checkpointPath(plan, record.checkpoint, record.collection, 'final_analysis.md');
-  return renderReportMarkdown(data, { heading: `Final analysis (${checkpointLabel(record)})`, docAbs: store.locate(path), charts, locate: (p) => store.locate(p) });
+  return renderReportMarkdown(data, { heading: `Final analysis (${checkpointLabel(record)})`, docAbs: store.locate(path), charts: refs, locate: (p) => store.locate(p) });
 }

@@ -49,17 +49,18 @@ export interface RegenerateResult {
 export async function regenerateReports(store: ArtifactStore, plan: Plan): Promise<RegenerateResult> {
   const data = await loadReportData(store, plan);
   const files: string[] = [];
+  const charts = await writeCharts(store, plan, data.checkpoints, data.samples);
+  files.push(...charts.map((c) => c.path));
   // the checkpoints' derived files, every collection (originals and re-collections)
   for (const c of await listCollections(store, plan)) {
     const record = await readCheckpoint(store, plan, c.checkpoint, c.collection);
     if (!record) continue;
     const all = checkpointFiles(actionsFor(plan, record));
-    await writeDerivedFiles(store, plan, record, all, { samples: data.samples, monitoringStart: data.wave.monitoringStart });
+    // one set of charts for the wave (<output.dir>/charts), drawn above from the latest collections
+    await writeDerivedFiles(store, plan, record, all, { samples: data.samples, monitoringStart: data.wave.monitoringStart, charts });
     for (const f of all) if (!(BASE_FILES as readonly string[]).includes(f)) files.push(checkpointPath(plan, c.checkpoint, c.collection, f));
   }
   files.push(...(await rewriteHourlyTexts(store, plan)));
-  const charts = await writeCharts(store, plan, data.checkpoints, data.samples);
-  files.push(...charts.map((c) => c.path));
   const finalCp = [...data.checkpoints].reverse().find((c) => checkpointFiles(actionsFor(plan, c)).includes('final_analysis.md'));
   const finalAnalysisPath = finalCp ? checkpointPath(plan, finalCp.checkpoint, finalCp.collection, 'final_analysis.md') : null;
   const locate = (p: string) => store.locate(p);
