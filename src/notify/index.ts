@@ -17,3 +17,4 @@ export {
 } from './templates';
 export { sendNotification, MailSendError, type SendResult } from './send';
 export { startMailSink, type MailSink, type SinkMessage } from './sink';
+export { incidentEmailDue, type SentIncidentEmail, type IncidentState } from './policy';
