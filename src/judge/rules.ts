@@ -14,6 +14,13 @@ export interface Measurement {
   error?: string;
   /** Why the value is missing or what it is made of, for people. */
   note?: string;
+  /**
+   * Set when part of the data is missing: the true value is at least (lower) or at most (upper)
+   * `value`. A rule is then decided only when every value beyond the bound decides it the same way
+   * (e.g. one host known down makes "inactive > 0" fire though another host is unreachable);
+   * otherwise it is an error (with `error`) or inconclusive.
+   */
+  bound?: 'lower' | 'upper';
 }
 
 export type Measurements = Partial<Record<PlanRule['metric'], Measurement>>;
@@ -52,10 +59,33 @@ export function evaluateRule(rule: PlanRule, measurements: Measurements): RuleRe
   const m = measurements[rule.metric];
   const base = { id: rule.id, title: rule.title, metric: rule.metric, op: rule.op, threshold: rule.threshold, window: rule.window };
   if (!m) return { ...base, outcome: 'inconclusive', value: null, samples: 0, note: 'no data: not collected yet' };
-  if (m.error) return { ...base, outcome: 'error', value: null, samples: m.samples, note: m.error };
-  if (m.value === null || !Number.isFinite(m.value))
-    return { ...base, outcome: 'inconclusive', value: null, samples: m.samples, note: m.note ?? 'no data' };
-  return { ...base, outcome: compare(m.value, rule.op, rule.threshold) ? 'pass' : 'fail', value: m.value, samples: m.samples, note: m.note };
+  const hasValue = m.value !== null && Number.isFinite(m.value);
+  if (m.error && (!hasValue || !m.bound)) return { ...base, outcome: 'error', value: null, samples: m.samples, note: m.error };
+  if (!hasValue) return { ...base, outcome: 'inconclusive', value: null, samples: m.samples, note: m.note ?? 'no data' };
+  const value = m.value as number;
+  const note = [m.note, m.error].filter(Boolean).join('; ') || undefined;
+  if (m.bound) {
+    const decided = decideWithBound(value, m.bound, rule.op, rule.threshold);
+    if (decided === null)
+      return { ...base, outcome: m.error ? 'error' : 'inconclusive', value, samples: m.samples, note: `${m.bound === 'lower' ? 'at least' : 'at most'} ${value}: undecided${note ? `; ${note}` : ''}` };
+    return { ...base, outcome: decided ? 'pass' : 'fail', value, samples: m.samples, note: `${m.bound === 'lower' ? 'at least' : 'at most'} ${value}${note ? `; ${note}` : ''}` };
+  }
+  return { ...base, outcome: compare(value, rule.op, rule.threshold) ? 'pass' : 'fail', value, samples: m.samples, note };
+}
+
+/**
+ * The comparison's truth when the true value is only known to be ≥ (lower) or ≤ (upper) `bound`:
+ * true/false when every possible value gives the same answer, else null.
+ */
+export function decideWithBound(bound: number, kind: 'lower' | 'upper', op: PlanRule['op'], threshold: number): boolean | null {
+  // the answers at the bound and at the far end (±∞) must agree, and for == / != the range must
+  // exclude the threshold
+  const far = kind === 'lower' ? Infinity : -Infinity;
+  const includesThreshold = kind === 'lower' ? bound <= threshold : bound >= threshold;
+  if (op === '==' || op === '!=') return includesThreshold ? null : op === '!=';
+  const atBound = compare(bound, op, threshold);
+  const atFar = compare(far, op, threshold);
+  return atBound === atFar ? atBound : null;
 }
 
 /** An alert or rollback rule fires when its comparison holds on real data; no data never fires. */

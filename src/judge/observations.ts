@@ -1,0 +1,132 @@
+// The judge's input: compact records the collectors' results are mapped into, one per monitor tick,
+// checkpoint or the T+0 baseline. Every value may be null (not collected) and may carry an error
+// (collection failed after retries); the judge turns those into "no data" and "error", never zeros.
+// Times are epoch milliseconds on the worker's clock, except the systemd timestamps (host clock).
+
+export type Role = 'test' | 'control';
+
+/** systemd ActiveState; 'not-found' for LoadState=not-found (not installed); 'unknown' when not collected. */
+export type UnitState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'not-found' | 'unknown';
+
+export interface AgentSample {
+  host: string;
+  agent: string;
+  role: Role;
+  state: UnitState;
+  nRestarts: number | null;
+  /** ActiveEnterTimestamp, ms; a new value means the unit was restarted. */
+  activeEnterTimestamp: number | null;
+  /** ActiveExitTimestamp, ms: when the unit last left the active state (makes downtime exact). */
+  activeExitTimestamp?: number | null;
+  memoryBytes: number | null;
+  cpuPct: number | null;
+  error?: string;
+}
+
+export interface HostSample {
+  host: string;
+  reachable: boolean;
+  load1: number | null;
+  memoryUsedPct: number | null;
+  memoryTotalBytes?: number | null;
+  diskUsedPct: number | null;
+  error?: string;
+}
+
+/** Error entries of one unit in the observation's window. */
+export interface ErrorCount {
+  host: string;
+  agent: string;
+  role: Role;
+  count: number | null;
+  error?: string;
+}
+
+/** Messages handled by an agent's connection(s) in the observation's window (/connz deltas). */
+export interface MessageCount {
+  /** Omitted when the count is for the agent over all hosts. */
+  host?: string;
+  agent: string;
+  role: Role;
+  messages: number | null;
+  error?: string;
+}
+
+export interface ProbeResult {
+  agent: string;
+  role: Role;
+  sent: number;
+  received: number;
+  timeouts: number;
+  p50: number | null;
+  p99: number | null;
+  p999?: number | null;
+  /** Latency samples behind the percentiles. */
+  samples: number;
+  /** Replies that are not valid JSON. */
+  corrupt: number;
+  /** Raw latencies (ms) when the collector keeps them: needed for significance tests. */
+  latenciesMs?: number[];
+  error?: string;
+}
+
+export interface NatsHealth {
+  /** null: not checked (or the check itself failed: see error). */
+  reachable: boolean | null;
+  error?: string;
+  /** The agents' named connections; a changed or missing cid is a dropped connection. */
+  connections?: { host: string; agent: string; role: Role; cid: number | null }[];
+}
+
+export interface SamplingResult {
+  legacy: number;
+  unified: number;
+  /** Messages seen on both patterns (pairs) and on either. */
+  paired: number;
+  either: number;
+  /** Dual-publish skew p99, ms (the publish time). */
+  skewP99Ms: number | null;
+  /** Sampled payloads on JSON subjects that do not parse. */
+  corrupt: number;
+  /** False when the sampler was slow or the window was cut: numbers marked incomplete. */
+  complete: boolean;
+  note?: string;
+  error?: string;
+}
+
+export interface SubscriptionCheck {
+  host: string;
+  agent: string;
+  role: Role;
+  legacy: boolean;
+  unified: boolean;
+}
+
+export interface TickObservation {
+  kind: 'baseline' | 'tick' | 'checkpoint';
+  at: number;
+  /** Errors and messages cover (at − windowMs, at]. */
+  windowMs: number;
+  agents: AgentSample[];
+  hosts: HostSample[];
+  /** null: not collected in this observation (e.g. the baseline). */
+  errors: ErrorCount[] | null;
+  messages: MessageCount[] | null;
+  probes: ProbeResult[];
+  nats: NatsHealth | null;
+  /** Ticks skipped before this one because collection took longer than the interval. */
+  skippedTicks?: number;
+}
+
+export interface CheckpointObservation extends TickObservation {
+  kind: 'checkpoint';
+  name: string;
+  sampling: SamplingResult | null;
+  subscriptions: SubscriptionCheck[] | null;
+}
+
+export type Observation = TickObservation | CheckpointObservation;
+
+export function isCheckpoint(o: Observation): o is CheckpointObservation {
+  return o.kind === 'checkpoint';
+}

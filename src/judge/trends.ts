@@ -1,0 +1,275 @@
+// Trends across monitor samples and checkpoints: deltas between checkpoints with a direction
+// (improving / degrading / stable), the memory slope per hour with its confidence interval and
+// projected exhaustion (the leak test behind memory.leak_count), restart and error trends.
+// Missing checkpoint data is a gap, never invented; interpolated points are marked and only for charts.
+import type { MetricName } from '../plan/metrics';
+import type { Measurements } from './rules';
+import { isCheckpoint, type HostSample, type Observation } from './observations';
+import { linearFit } from './stats/regression';
+import { mannWhitneyU } from './stats/mann-whitney';
+import { hodgesLehmann } from './stats/hodges-lehmann';
+import { isActive, samplesByInstance, type TimedSample } from './uptime';
+
+const HOUR = 3_600_000;
+
+// ---- memory slope and leak ------------------------------------------------------------------------
+
+export interface MemoryTrend {
+  points: number;
+  slopeBytesPerHour: number | null;
+  lowerBytesPerHour: number | null;
+  upperBytesPerHour: number | null;
+  confLevel: number;
+  /** The slope's confidence interval is above zero. */
+  confident: boolean;
+  /** When the host's free memory would be used up at the fitted slope; null when not growing or unknown. */
+  projectedExhaustionAt: number | null;
+  /** true: confident growth exhausting the host before the wave ends; null: cannot tell. */
+  leak: boolean | null;
+  note: string;
+}
+
+/**
+ * Fits memory over time for one instance's current run (samples since its last restart: a restart
+ * resets memory) and projects the host's free memory to exhaustion.
+ */
+export function memoryLeak(
+  samples: readonly TimedSample[],
+  host: HostSample | null,
+  nowMs: number,
+  endMs: number,
+  opts: { minPoints?: number; confLevel?: number } = {},
+): MemoryTrend {
+  const minPoints = opts.minPoints ?? 6;
+  const confLevel = opts.confLevel ?? 0.98;
+  const known = samples.filter((s) => isActive(s) && s.memoryBytes !== null && s.at <= nowMs);
+  const last = known[known.length - 1];
+  const run = last ? known.filter((s) => s.activeEnterTimestamp === last.activeEnterTimestamp) : [];
+  const empty: MemoryTrend = { points: run.length, slopeBytesPerHour: null, lowerBytesPerHour: null, upperBytesPerHour: null, confLevel, confident: false, projectedExhaustionAt: null, leak: null, note: '' };
+  if (run.length < minPoints) return { ...empty, note: `${run.length} memory samples since the last start (need ${minPoints})` };
+  const t0 = run[0].at;
+  const fit = linearFit(run.map((s) => (s.at - t0) / HOUR), run.map((s) => s.memoryBytes as number), confLevel);
+  if (!fit) return { ...empty, note: 'memory samples at a single instant' };
+  const trend: MemoryTrend = {
+    ...empty,
+    slopeBytesPerHour: fit.slope,
+    lowerBytesPerHour: fit.lower,
+    upperBytesPerHour: fit.upper,
+    confident: fit.lower > 0,
+  };
+  const mib = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MiB`;
+  const slopeText = `${mib(fit.slope)}/h [${mib(fit.lower)}, ${mib(fit.upper)}] (${Math.round(confLevel * 100)} % CI, ${run.length} points)`;
+  if (!trend.confident) return { ...trend, leak: false, note: `no confident growth: ${slopeText}` };
+  if (!host || host.memoryTotalBytes == null || host.memoryUsedPct === null) return { ...trend, note: `growing ${slopeText}; host memory size unknown: cannot project` };
+  const free = host.memoryTotalBytes * (1 - host.memoryUsedPct / 100);
+  const projectedExhaustionAt = nowMs + (free / fit.slope) * HOUR;
+  const leak = projectedExhaustionAt <= endMs;
+  return {
+    ...trend,
+    projectedExhaustionAt,
+    leak,
+    note: `growing ${slopeText}; ${mib(free)} free on ${host.host} → exhausted ${new Date(projectedExhaustionAt).toISOString()}, ${leak ? 'before' : 'after'} the wave ends (${new Date(endMs).toISOString()})`,
+  };
+}
+
+// ---- checkpoint deltas ------------------------------------------------------------------------------
+
+export type TrendDirection = 'improving' | 'degrading' | 'stable' | 'unknown';
+
+/** Which way is better for each metric (unlisted: no direction, only the delta). */
+export const METRIC_ORIENTATION: Partial<Record<MetricName, 'higher' | 'lower'>> = {
+  'agents.active_pct': 'higher',
+  'agents.inactive_count': 'lower',
+  'agents.unknown_count': 'lower',
+  'agents.restarts': 'lower',
+  'agents.crashes': 'lower',
+  'agents.uptime_pct': 'higher',
+  'clusters.working_pct': 'higher',
+  'errors.count': 'lower',
+  'errors.per_5min': 'lower',
+  'errors.rate_pct': 'lower',
+  'probe.delivery_pct': 'higher',
+  'probe.loss_count': 'lower',
+  'probe.p50_ms': 'lower',
+  'probe.p99_ms': 'lower',
+  'probe.p999_ms': 'lower',
+  'latency.degradation_pct': 'lower',
+  'data.corrupt_count': 'lower',
+  'nats.dual_publish_pct': 'higher',
+  'nats.dual_subscription_pct': 'higher',
+  'nats.publish_time_ms': 'lower',
+  'nats.connection_drops': 'lower',
+  'nats.unreachable_ticks': 'lower',
+  'hosts.unreachable_count': 'lower',
+  'system.load1_max': 'lower',
+  'system.high_load_ticks': 'lower',
+  'system.memory_used_pct_max': 'lower',
+  'system.disk_used_pct_max': 'lower',
+  'memory.leak_count': 'lower',
+  'anomalies.count': 'lower',
+  'compare.cpu_overhead_pct': 'lower',
+  'compare.memory_overhead_pct': 'lower',
+};
+
+export interface MetricDelta {
+  metric: MetricName;
+  from: number | null;
+  to: number | null;
+  delta: number | null;
+  deltaPct: number | null;
+  direction: TrendDirection;
+}
+
+/**
+ * Deltas between two checkpoints' measurements. Stable when the change is within `stableRelative`
+ * (default 5 %) of the earlier value or within the metric's absolute band; unknown when either side
+ * has no value (a gap), or the metric has no better direction.
+ */
+export function checkpointDeltas(
+  prev: Measurements,
+  cur: Measurements,
+  opts: { stableRelative?: number; stableAbsolute?: Partial<Record<MetricName, number>> } = {},
+): MetricDelta[] {
+  const rel = opts.stableRelative ?? 0.05;
+  const metrics = [...new Set([...Object.keys(prev), ...Object.keys(cur)])] as MetricName[];
+  return metrics.map((metric) => {
+    const a = prev[metric]?.value ?? null;
+    const b = cur[metric]?.value ?? null;
+    if (a === null || b === null || prev[metric]?.error || cur[metric]?.error)
+      return { metric, from: a, to: b, delta: null, deltaPct: null, direction: 'unknown' as const };
+    const delta = b - a;
+    const deltaPct = a !== 0 ? (100 * delta) / Math.abs(a) : delta === 0 ? 0 : null;
+    const orientation = METRIC_ORIENTATION[metric];
+    const absBand = opts.stableAbsolute?.[metric] ?? 0;
+    const stable = delta === 0 || Math.abs(delta) <= absBand || (a !== 0 && Math.abs(delta) <= rel * Math.abs(a));
+    const direction: TrendDirection = stable ? 'stable' : !orientation ? 'unknown' : (delta > 0) === (orientation === 'higher') ? 'improving' : 'degrading';
+    return { metric, from: a, to: b, delta, deltaPct, direction };
+  });
+}
+
+export interface LatencyComparison {
+  agent: string;
+  from: string;
+  to: string;
+  samples: { from: number; to: number };
+  shiftMs: number | null;
+  lowerMs: number | null;
+  upperMs: number | null;
+  pValue: number | null;
+  significant: boolean | null;
+}
+
+/** Statistical significance of the latency change between two checkpoints' full probes, per agent. */
+export function compareCheckpointLatency(a: Observation, b: Observation, agents: readonly string[], confLevel = 0.98): LatencyComparison[] {
+  const name = (o: Observation) => (isCheckpoint(o) ? o.name : o.kind);
+  return agents.map((agent) => {
+    const x = b.probes.filter((p) => p.agent === agent).flatMap((p) => p.latenciesMs ?? []);
+    const y = a.probes.filter((p) => p.agent === agent).flatMap((p) => p.latenciesMs ?? []);
+    if (x.length < 2 || y.length < 2) return { agent, from: name(a), to: name(b), samples: { from: y.length, to: x.length }, shiftMs: null, lowerMs: null, upperMs: null, pValue: null, significant: null };
+    const mw = mannWhitneyU(x, y);
+    const hl = hodgesLehmann(x, y, confLevel);
+    return { agent, from: name(a), to: name(b), samples: { from: y.length, to: x.length }, shiftMs: hl.estimate, lowerMs: hl.lower, upperMs: hl.upper, pValue: mw.pValue, significant: mw.pValue < 1 - confLevel };
+  });
+}
+
+// ---- series with gaps ------------------------------------------------------------------------------
+
+export interface SeriesPoint {
+  at: number;
+  value: number | null;
+  /** No data here: a gap, shown as such. */
+  gap?: boolean;
+  /** Filled in between two real points for a chart; never fed to a criterion. */
+  interpolated?: boolean;
+}
+
+/** Linear interpolation over gaps between real points (for trend lines only). */
+export function interpolateGaps(points: readonly SeriesPoint[]): SeriesPoint[] {
+  return points.map((p, i) => {
+    if (p.value !== null) return p;
+    let l = i - 1;
+    while (l >= 0 && (points[l].value === null || points[l].interpolated)) l--;
+    let r = i + 1;
+    while (r < points.length && (points[r].value === null || points[r].interpolated)) r++;
+    if (l < 0 || r >= points.length) return { ...p, gap: true };
+    const a = points[l];
+    const b = points[r];
+    const value = (a.value as number) + (((b.value as number) - (a.value as number)) * (p.at - a.at)) / (b.at - a.at);
+    return { at: p.at, value, gap: true, interpolated: true };
+  });
+}
+
+// ---- trend report ------------------------------------------------------------------------------------
+
+export interface WindowCount {
+  /** Checkpoint name (or "tick") ending the window. */
+  window: string;
+  from: number;
+  to: number;
+  value: number | null;
+}
+
+export interface TrendReport {
+  memory: ({ instance: string } & MemoryTrend)[];
+  /** Restarts seen per checkpoint window. */
+  restarts: WindowCount[];
+  /** Errors per checkpoint window, and the slope of errors per 5 minutes over monitor ticks. */
+  errors: WindowCount[];
+  errorSlopePerHour: { slope: number; lower: number; upper: number; direction: TrendDirection } | null;
+  /** Memory per instance over time, with gaps where a sample is missing. */
+  memorySeries: Record<string, SeriesPoint[]>;
+}
+
+export function trendReport(
+  history: readonly Observation[],
+  opts: { startMs: number; endMs: number; inScope: (x: { agent: string; role: 'test' | 'control' }) => boolean; hosts: readonly string[]; confLevel?: number; minPoints?: number },
+): TrendReport {
+  const all = [...history].sort((a, b) => a.at - b.at);
+  const now = all.length ? all[all.length - 1].at : opts.startMs;
+  const byInst = samplesByInstance(all, (s) => opts.inScope(s));
+  const memory = [...byInst].map(([instance, samples]) => {
+    const host = [...all].reverse().map((o) => o.hosts.find((h) => h.host === samples[0]?.host && h.reachable)).find((h) => h) ?? null;
+    return { instance, ...memoryLeak(samples, host, now, opts.endMs, { confLevel: opts.confLevel, minPoints: opts.minPoints }) };
+  });
+  const memorySeries: Record<string, SeriesPoint[]> = {};
+  for (const [instance, samples] of byInst)
+    memorySeries[instance] = samples.map((s) => (s.memoryBytes === null || s.state === 'unknown' ? { at: s.at, value: null, gap: true } : { at: s.at, value: s.memoryBytes }));
+
+  const cps = all.filter(isCheckpoint);
+  const restarts: WindowCount[] = [];
+  const errors: WindowCount[] = [];
+  let from = opts.startMs;
+  for (const cp of cps) {
+    const inWin = all.filter((o) => o.at > from && o.at <= cp.at);
+    let r = 0;
+    for (const samples of byInst.values()) {
+      const win = samples.filter((s) => s.at <= cp.at && s.state !== 'unknown');
+      for (let i = 1; i < win.length; i++) {
+        if (win[i].at <= from) continue;
+        const p = win[i - 1];
+        const s = win[i];
+        const dN = s.nRestarts !== null && p.nRestarts !== null ? Math.max(0, s.nRestarts - p.nRestarts) : 0;
+        const changed = s.activeEnterTimestamp !== null && p.activeEnterTimestamp !== null && s.activeEnterTimestamp !== p.activeEnterTimestamp;
+        r += dN > 0 ? dN : changed || (isActive(p) && !isActive(s)) ? 1 : 0;
+      }
+    }
+    restarts.push({ window: cp.name, from, to: cp.at, value: r });
+    const errObs = cp.errors ? [cp] : inWin.filter((o) => o.errors);
+    const counts = errObs.flatMap((o) => (o.errors ?? []).filter((e) => opts.inScope(e)).map((e) => e.count));
+    errors.push({ window: cp.name, from, to: cp.at, value: counts.length === 0 || counts.some((c) => c === null) ? null : counts.reduce((s: number, c) => s + (c as number), 0) });
+    from = cp.at;
+  }
+
+  const ticks = all.filter((o) => o.kind === 'tick' && o.errors && o.windowMs > 0);
+  const pts = ticks
+    .map((o) => {
+      const c = (o.errors ?? []).filter((e) => opts.inScope(e)).map((e) => e.count);
+      return c.some((x) => x === null) ? null : { at: o.at, v: ((c as number[]).reduce((s, x) => s + x, 0) * 300_000) / o.windowMs };
+    })
+    .filter((p): p is { at: number; v: number } => p !== null);
+  const fit = pts.length >= 3 ? linearFit(pts.map((p) => (p.at - opts.startMs) / HOUR), pts.map((p) => p.v), opts.confLevel ?? 0.98) : null;
+  const errorSlopePerHour = fit
+    ? { slope: fit.slope, lower: fit.lower, upper: fit.upper, direction: (fit.lower > 0 ? 'degrading' : fit.upper < 0 ? 'improving' : 'stable') as TrendDirection }
+    : null;
+  return { memory, restarts, errors, errorSlopePerHour, memorySeries };
+}

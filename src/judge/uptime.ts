@@ -1,0 +1,133 @@
+// Agent uptime, restarts and crashes from the agent samples (product.md, Definitions): uptime is the
+// share of the window during which the unit was active, from ActiveEnter/ExitTimestamps and the
+// monitor samples; a restart (NRestarts up, or a new ActiveEnterTimestamp) is downtime and a crash.
+// Samples whose state is unknown are skipped: the next known sample is compared with the last known
+// one, and an unchanged ActiveEnterTimestamp proves the unit stayed up through the gap.
+import type { AgentSample, Observation } from './observations';
+
+export interface TimedSample extends AgentSample {
+  at: number;
+}
+
+export interface RestartEvent {
+  host: string;
+  agent: string;
+  /** The observation that revealed it. */
+  seenAt: number;
+  /** How many restarts or failures (NRestarts may rise by more than one between samples). */
+  count: number;
+  kind: 'restart' | 'down';
+  detail: string;
+}
+
+export interface DowntimeInterval {
+  from: number;
+  to: number;
+  /** True when the start is the previous sample's time because the exit time is unknown (an upper bound on downtime). */
+  estimated: boolean;
+}
+
+export const isActive = (s: AgentSample): boolean => s.state === 'active' || s.state === 'reloading';
+const isKnown = (s: AgentSample): boolean => s.state !== 'unknown';
+
+/** Samples of each host/agent instance in time order, from a list of observations. */
+export function samplesByInstance(history: readonly Observation[], filter: (s: AgentSample) => boolean): Map<string, TimedSample[]> {
+  const out = new Map<string, TimedSample[]>();
+  for (const o of history)
+    for (const s of o.agents) {
+      if (!filter(s)) continue;
+      const key = `${s.agent}@${s.host}`;
+      const list = out.get(key) ?? [];
+      list.push({ ...s, at: o.at });
+      out.set(key, list);
+    }
+  for (const list of out.values()) list.sort((a, b) => a.at - b.at);
+  return out;
+}
+
+/**
+ * Restarts and failures of one instance. Before its first known sample the unit is assumed to have
+ * been started at deployment: an ActiveEnterTimestamp later than monitoring start (+ clock skew) is a restart.
+ */
+export function restartEvents(samples: readonly TimedSample[], startMs: number, clockSkewMs = 60_000): RestartEvent[] {
+  const events: RestartEvent[] = [];
+  let prev: TimedSample | null = null;
+  for (const s of samples) {
+    if (!isKnown(s)) continue;
+    const ev = (count: number, kind: RestartEvent['kind'], detail: string) =>
+      events.push({ host: s.host, agent: s.agent, seenAt: s.at, count, kind, detail });
+    if (prev === null) {
+      if (isActive(s) && s.activeEnterTimestamp !== null && s.activeEnterTimestamp > startMs + clockSkewMs)
+        ev(1, 'restart', `active since ${new Date(s.activeEnterTimestamp).toISOString()}, after monitoring start`);
+      else if (!isActive(s)) ev(1, 'down', `${s.state} at first sample`);
+    } else {
+      const dN = s.nRestarts !== null && prev.nRestarts !== null ? s.nRestarts - prev.nRestarts : 0;
+      const enterChanged = s.activeEnterTimestamp !== null && prev.activeEnterTimestamp !== null && s.activeEnterTimestamp !== prev.activeEnterTimestamp;
+      if (isActive(prev)) {
+        if (dN > 0) ev(dN, 'restart', `NRestarts ${prev.nRestarts} → ${s.nRestarts}`);
+        else if (!isActive(s)) ev(1, 'down', `active → ${s.state}`);
+        else if (enterChanged) ev(1, 'restart', 'new ActiveEnterTimestamp');
+      } else if (dN > 1) {
+        // was down: the recovery itself is not a new crash, but further automatic restarts are
+        ev(dN - 1, 'restart', `NRestarts ${prev.nRestarts} → ${s.nRestarts} while recovering`);
+      }
+    }
+    prev = s;
+  }
+  return events;
+}
+
+/** Downtime intervals of one instance from monitoring start to its last known sample. */
+export function downtimeIntervals(samples: readonly TimedSample[], startMs: number, clockSkewMs = 60_000): DowntimeInterval[] {
+  const out: DowntimeInterval[] = [];
+  const clip = (t: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, t));
+  let prev: TimedSample | null = null;
+  for (const s of samples) {
+    if (!isKnown(s)) continue;
+    const exit = s.activeExitTimestamp ?? null;
+    if (prev === null) {
+      if (isActive(s)) {
+        if (s.activeEnterTimestamp !== null && s.activeEnterTimestamp > startMs + clockSkewMs) {
+          const from = exit !== null && exit >= startMs && exit <= s.activeEnterTimestamp ? exit : startMs;
+          out.push({ from, to: clip(s.activeEnterTimestamp, from, s.at), estimated: from === startMs && exit === null });
+        }
+      } else out.push({ from: exit !== null ? clip(exit, startMs, s.at) : startMs, to: s.at, estimated: exit === null });
+    } else if (isActive(s)) {
+      const enter = s.activeEnterTimestamp;
+      const enterChanged = enter !== null && prev.activeEnterTimestamp !== null && enter !== prev.activeEnterTimestamp;
+      const dN = s.nRestarts !== null && prev.nRestarts !== null ? s.nRestarts - prev.nRestarts : 0;
+      if (!isActive(prev)) {
+        out.push({ from: prev.at, to: enter !== null ? clip(enter, prev.at, s.at) : s.at, estimated: enter === null });
+      } else if (enterChanged || dN > 0) {
+        const to = enter !== null ? clip(enter, prev.at, s.at) : s.at;
+        const exitKnown = exit !== null && exit >= prev.at && exit <= to;
+        out.push({ from: exitKnown ? exit : prev.at, to, estimated: !exitKnown });
+      }
+    } else {
+      const exitKnown = isActive(prev) && exit !== null && exit >= prev.at && exit <= s.at;
+      out.push({ from: exitKnown ? (exit as number) : prev.at, to: s.at, estimated: isActive(prev) && !exitKnown });
+    }
+    prev = s;
+  }
+  return out.filter((i) => i.to > i.from);
+}
+
+/** Total length of the union of intervals, clipped to [from, to]. */
+export function unionLength(intervals: readonly DowntimeInterval[], from: number, to: number): number {
+  const clipped = intervals
+    .map((i) => [Math.max(from, i.from), Math.min(to, i.to)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curA = -Infinity;
+  let curB = -Infinity;
+  for (const [a, b] of clipped) {
+    if (a > curB) {
+      if (curB > curA) total += curB - curA;
+      curA = a;
+      curB = b;
+    } else curB = Math.max(curB, b);
+  }
+  if (curB > curA) total += curB - curA;
+  return total;
+}
