@@ -5,7 +5,7 @@ import type { Plan } from '../plan/schema';
 import { renderAggregateMetrics, renderComparisonJson, renderFinalAnalysisForCheckpoint, type ChartRef } from '../report/final';
 import { headline, errorsByType, roleSummary } from '../report/rollup';
 import { parseErrorsLog, renderAnalysis, renderErrorsLog, renderNatsSampling, renderTrends } from '../report/text';
-import { readMonitorSamples } from './hourly';
+import { readMonitorSamples, storedTimebase } from './hourly';
 import { readJson, toJson } from './json';
 import { BASE_FILES, checkpointFiles, checkpointFolder, checkpointPath, parseCheckpointFolder } from './layout';
 import {
@@ -66,8 +66,10 @@ export function buildSummary(record: CheckpointRecord, files: string[]): Summary
 export interface CheckpointContext {
   /** Monitor samples of the wave so far, for trends.txt and the final files; default: the stored hourly files. */
   samples?: MonitorSample[];
-  /** Monitoring start; default: wave.json's, else the earliest checkpoint window start. */
+  /** Monitoring start; default: wave.json's, else the hourly files', else the earliest checkpoint window start. */
   monitoringStart?: string;
+  /** The wave's --time-scale; default: wave.json's, else the hourly files', else 1. */
+  timeScale?: number;
   /** Charts already rendered for these checkpoints and samples (regenerateReports); default: render them. */
   charts?: ChartRef[];
 }
@@ -135,13 +137,17 @@ export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record
   const needsSamples = extra.some((f) => f === 'trends.txt' || f === 'final_analysis.md' || f === 'aggregate_metrics.json');
   const samples = needsSamples ? (ctx.samples ?? (await readMonitorSamples(store, plan))) : [];
   const wave = needsSamples ? await readWaveRecord(store, plan) : null;
-  const start = ctx.monitoringStart ?? wave?.monitoringStart ?? [record, ...previous].map((r) => r.windowStart).sort()[0];
+  const stored = needsSamples && !(ctx.monitoringStart && ctx.timeScale) ? await storedTimebase(store, plan) : null;
+  const tb = {
+    monitoringStart: ctx.monitoringStart ?? wave?.monitoringStart ?? stored?.monitoringStart ?? [record, ...previous].map((r) => r.windowStart).sort()[0],
+    timeScale: ctx.timeScale ?? wave?.timeScale ?? stored?.timeScale ?? 1,
+  };
   for (const f of extra) {
     if (f === 'analysis.txt') await store.write(path(f), renderAnalysis(record, previous, plan));
     else if (f === 'comparison.json') await store.write(path(f), toJson(renderComparisonJson(record)));
-    else if (f === 'trends.txt') await store.write(path(f), renderTrends(record, previous, samples, start, plan));
-    else if (f === 'aggregate_metrics.json') await store.write(path(f), toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, start)));
-    else if (f === 'final_analysis.md') await store.write(path(f), await renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, start, ctx.charts));
+    else if (f === 'trends.txt') await store.write(path(f), renderTrends(record, previous, samples, tb, plan));
+    else if (f === 'aggregate_metrics.json') await store.write(path(f), toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, tb)));
+    else if (f === 'final_analysis.md') await store.write(path(f), await renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, tb, ctx.charts));
   }
 }
 

@@ -18,6 +18,7 @@ const hourlyFileSchema = z
     wave: z.string(),
     waveId: z.string(),
     hour: z.number().int().min(1),
+    timeScale: z.number().positive(),
     from: z.string(),
     to: z.string(),
     samples: z.array(monitorSampleSchema),
@@ -26,8 +27,10 @@ const hourlyFileSchema = z
 
 export interface HourlyInput {
   waveId: string;
-  /** 1 for the first hour after monitoring start (its file is T+01h). */
+  /** 1 for the first hour after monitoring start (its file is T+01h): plan hours, whatever the time scale. */
   hour: number;
+  /** The wave's --time-scale (default 1): an hour of plan time lasts 1/timeScale of an hour of wall time. */
+  timeScale?: number;
   /** The hour's bounds (scaled wall-clock times). */
   from: string;
   to: string;
@@ -45,6 +48,7 @@ export async function writeHourlyTrend(store: ArtifactStore, plan: Plan, input: 
       wave: plan.wave.name,
       waveId: input.waveId,
       hour: input.hour,
+      timeScale: input.timeScale ?? 1,
       from: input.from,
       to: input.to,
       samples: [...input.samples].sort((a, b) => a.at.localeCompare(b.at)),
@@ -55,15 +59,15 @@ export async function writeHourlyTrend(store: ArtifactStore, plan: Plan, input: 
   const text = hourlyPath(plan, input.hour, 'txt');
   await store.write(data, toJson(file));
   const previous = input.hour > 1 ? await readHour(store, plan, input.hour - 1) : null;
-  await store.write(text, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, input.hour, input.from, input.to, file.samples as MonitorSample[], previous?.samples ?? null));
+  await store.write(text, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, input.hour, input.from, input.to, file.samples as MonitorSample[], previous?.samples ?? null, file.timeScale));
   return { text, data };
 }
 
-export async function readHour(store: ArtifactStore, plan: Plan, hour: number): Promise<{ hour: number; from: string; to: string; samples: MonitorSample[] } | null> {
+export async function readHour(store: ArtifactStore, plan: Plan, hour: number): Promise<{ hour: number; timeScale: number; from: string; to: string; samples: MonitorSample[] } | null> {
   const raw = await readJson(store, hourlyPath(plan, hour, 'json'));
   if (raw === null) return null;
   const f = check(hourlyFileSchema, raw, `hourly/T+${hour}h.json`);
-  return { hour: f.hour, from: f.from, to: f.to, samples: f.samples as MonitorSample[] };
+  return { hour: f.hour, timeScale: f.timeScale, from: f.from, to: f.to, samples: f.samples as MonitorSample[] };
 }
 
 /** The hours stored, ascending. */
@@ -86,6 +90,16 @@ export async function readMonitorSamples(store: ArtifactStore, plan: Plan): Prom
   return [...seen.values()].sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** The time base the hourly files were written with (monitoring start = the first hour's start), or null when there are none. */
+export async function storedTimebase(store: ArtifactStore, plan: Plan): Promise<{ monitoringStart: string; timeScale: number } | null> {
+  const hours = await listHours(store, plan);
+  if (hours.length === 0) return null;
+  const h = await readHour(store, plan, hours[0]);
+  if (!h) return null;
+  const hourMs = 3_600_000 / h.timeScale;
+  return { monitoringStart: new Date(Date.parse(h.from) - (h.hour - 1) * hourMs).toISOString(), timeScale: h.timeScale };
+}
+
 /** Rewrites every hourly text file from its data file (for regenerateReports). */
 export async function rewriteHourlyTexts(store: ArtifactStore, plan: Plan): Promise<string[]> {
   const out: string[] = [];
@@ -95,7 +109,7 @@ export async function rewriteHourlyTexts(store: ArtifactStore, plan: Plan): Prom
     if (!cur) continue;
     const prev = hours.includes(h - 1) ? await readHour(store, plan, h - 1) : null;
     const path = hourlyPath(plan, h, 'txt');
-    await store.write(path, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, h, cur.from, cur.to, cur.samples, prev?.samples ?? null));
+    await store.write(path, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, h, cur.from, cur.to, cur.samples, prev?.samples ?? null, cur.timeScale));
     out.push(path);
   }
   return out;

@@ -6,7 +6,7 @@ import type { CheckpointRecord, MonitorSample } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
 import { isNum, num } from './format';
 import { comparisonOf, roleSummary } from './rollup';
-import { cumulativeUptime, instanceSeries, tickSeries } from './series';
+import { cumulativeUptime, instanceSeries, planHours, tickSeries } from './series';
 import { max } from './stats';
 
 export interface ChartDef {
@@ -24,14 +24,24 @@ const WIDTH = 640;
 const HEIGHT = 240;
 const MIB = 1024 * 1024;
 
-function timeX(title = 'time (UTC)') {
-  return { field: 'at', type: 'temporal' as const, title, scale: { type: 'utc' as const }, axis: { format: '%d %H:%M', labelAngle: 0 } };
+/** x: hours of plan time since monitoring start (T+h), so checkpoints sit at 1, 6, 12, 24 whatever the time scale. */
+function timeX() {
+  return { field: 'h', type: 'quantitative' as const, title: 'hours since monitoring start (T+h, plan time)', axis: { labelAngle: 0 } };
 }
 
 function lineChart(
   title: string,
   values: Row[],
-  opts: { yTitle: string; rules?: { value: number; label: string }[]; yDomain?: [number, number]; dashField?: string; colorField?: string; subtitle?: string },
+  opts: {
+    yTitle: string;
+    rules?: { value: number; label: string }[];
+    yDomain?: [number, number];
+    dashField?: string;
+    colorField?: string;
+    subtitle?: string;
+    /** Vertical markers (checkpoints) at plan hours. */
+    marks?: { h: number; label: string }[];
+  },
 ): TopLevelSpec {
   const line = {
     mark: { type: 'line' as const, point: values.length <= 48, interpolate: 'monotone' as const },
@@ -44,6 +54,15 @@ function lineChart(
     },
   };
   const layers: object[] = [{ data: { values }, ...line }];
+  if (opts.marks?.length)
+    layers.unshift(
+      { data: { values: opts.marks }, mark: { type: 'rule', color: '#999', strokeDash: [2, 3] }, encoding: { x: { field: 'h', type: 'quantitative' } } },
+      {
+        data: { values: opts.marks },
+        mark: { type: 'text', color: '#666', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10 },
+        encoding: { x: { field: 'h', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    );
   if (opts.rules?.length)
     layers.push(
       {
@@ -85,8 +104,19 @@ function rulesNear(limits: { value: number | null; label: string }[], dataMax: n
 }
 
 /** The chart definitions for a wave: from the monitor samples when there are some, else from the checkpoints. */
-export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], samples: MonitorSample[]): ChartDef[] {
+export function chartDefs(
+  plan: Plan | null,
+  checkpoints: CheckpointRecord[],
+  samples: MonitorSample[],
+  tb: { monitoringStart: string; timeScale: number },
+): ChartDef[] {
+  const startMs = Date.parse(tb.monitoringStart);
+  const h = (iso: string) => Math.round(planHours(startMs, Date.parse(iso), tb.timeScale) * 1000) / 1000;
+  // rows are built with their wall time `at`; withH adds the plan hour the x axis uses
+  const withH = <T extends Row>(rows: T[]) => rows.map((r) => ({ ...r, h: h(r.at as string) }));
   const fromTicks = samples.length >= 2;
+  const lastH = Math.max(0, ...samples.map((s) => h(s.at)), ...checkpoints.map((c) => h(c.finishedAt)));
+  const marks = checkpoints.map((c) => ({ h: h(c.finishedAt), label: c.checkpoint })).filter((m) => m.h <= lastH + 1e-9);
   const source = fromTicks ? `${samples.length} monitor samples` : `${checkpoints.length} checkpoint(s)`;
   const defs: ChartDef[] = [];
 
@@ -102,7 +132,7 @@ export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], sa
     id: 'error-rate',
     title: 'Error rate, test vs control (%)',
     caption: `Errors per message handled, per ${fromTicks ? 'monitor tick' : 'checkpoint window'} (${source}).${errRules.offScale.length ? ` ${errRules.offScale.join(', ')}: far above the data.` : ''}`,
-    spec: lineChart('Error rate (%)', errRows, { yTitle: 'errors / messages (%)', rules: errRules.rules }),
+    spec: lineChart('Error rate (%)', withH(errRows), { yTitle: 'errors / messages (%)', rules: errRules.rules, marks }),
   });
 
   // latency p50 / p99
@@ -133,13 +163,13 @@ export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], sa
     id: 'latency',
     title: 'Response latency p50 / p99 (ms)',
     caption: `Worst agent's probe latency per ${fromTicks ? 'tick (light probe)' : 'checkpoint (full probe)'} (${source}).${latRules.offScale.length ? ` Limits off the scale: ${latRules.offScale.join(', ')}.` : ''}`,
-    spec: lineChart('Response latency (ms)', latRows, { yTitle: 'ms', rules: latRules.rules, colorField: 'metric', dashField: 'role' }),
+    spec: lineChart('Response latency (ms)', withH(latRows), { yTitle: 'ms', rules: latRules.rules, colorField: 'metric', dashField: 'role', marks }),
   });
 
   // memory per agent instance
   const memRows: Row[] = [];
   if (fromTicks)
-    for (const s of instanceSeries(samples))
+    for (const s of instanceSeries(samples, tb.timeScale))
       for (const p of s.points) memRows.push({ at: p.at, series: s.role === 'control' ? `${s.key} (control)` : s.key, value: isNum(p.memoryBytes) ? p.memoryBytes / MIB : null });
   else
     for (const r of checkpoints)
@@ -148,7 +178,7 @@ export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], sa
     id: 'memory',
     title: 'Memory per agent instance (MiB)',
     caption: `Resident memory (MemoryCurrent) of each agent instance (${source}).`,
-    spec: lineChart('Memory per agent instance (MiB)', memRows, { yTitle: 'MiB' }),
+    spec: lineChart('Memory per agent instance (MiB)', withH(memRows), { yTitle: 'MiB', marks }),
   });
 
   // uptime
@@ -171,7 +201,8 @@ export function chartDefs(plan: Plan | null, checkpoints: CheckpointRecord[], sa
     caption: fromTicks
       ? `Cumulative share of monitor samples with the agent's instances active (${source}).`
       : `Lowest instance uptime per agent at each checkpoint (${source}).`,
-    spec: lineChart('Agent uptime (%)', upRows, {
+    spec: lineChart('Agent uptime (%)', withH(upRows), {
+      marks,
       yTitle: '%',
       yDomain: [Math.floor(lowest), 100],
       rules: isNum(upLimit) && upLimit >= Math.floor(lowest) ? [{ value: upLimit, label: `target > ${upLimit}%` }] : [],

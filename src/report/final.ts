@@ -38,7 +38,7 @@ import {
 import { comparisonOf, errorsByType, headline, probeLabel, roleSummary } from './rollup';
 import { instanceSeries, tickSeries } from './series';
 import { max, mean, sum } from './stats';
-import { checkpointLabel, evidence, steadyGrowth, trendBlock } from './text';
+import { checkpointLabel, evidence, steadyGrowth, trendBlock, type Timebase } from './text';
 
 // ---------------------------------------------------------------- data
 
@@ -70,8 +70,9 @@ export function nextWaveLabel(plan: Plan): string {
 }
 
 /** A wave record built from what is stored, when the workflow has not written wave.json (yet). */
-export function synthesizeWave(plan: Plan, checkpoints: CheckpointRecord[], alertLog: AlertLogEntry[], monitoringStart?: string): WaveRecord {
-  const start = monitoringStart ?? ([...checkpoints.map((c) => c.windowStart)].sort()[0] || checkpoints[0]?.dueAt || new Date(0).toISOString());
+export function synthesizeWave(plan: Plan, checkpoints: CheckpointRecord[], alertLog: AlertLogEntry[], tb: Partial<Timebase> = {}): WaveRecord {
+  const start = tb.monitoringStart ?? ([...checkpoints.map((c) => c.windowStart)].sort()[0] || checkpoints[0]?.dueAt || new Date(0).toISOString());
+  const timeScale = tb.timeScale ?? 1;
   const ops: OperatorAction[] = [];
   for (const c of checkpoints) for (const o of c.operatorActions) if (!ops.some((x) => x.at === o.at && x.kind === o.kind)) ops.push(o);
   const alerts = alertsFromLog(alertLog);
@@ -81,9 +82,9 @@ export function synthesizeWave(plan: Plan, checkpoints: CheckpointRecord[], aler
     waveId: checkpoints[0]?.waveId ?? alertLog[0]?.waveId ?? plan.wave.name,
     title: plan.wave.title,
     monitoringStart: start,
-    plannedEnd: new Date(Date.parse(start) + plan.wave.duration).toISOString(),
+    plannedEnd: new Date(Date.parse(start) + plan.wave.duration / timeScale).toISOString(),
     finishedAt: null,
-    timeScale: 1,
+    timeScale,
     phase: 'monitoring',
     verdict: null,
     verdictReason: 'the wave has no recorded verdict (wave.json missing): interim report from the stored checkpoints',
@@ -184,7 +185,8 @@ export function renderComparisonJson(r: CheckpointRecord): object {
 }
 
 /** aggregate_metrics.json: all checkpoints aggregated, the wave's statistics, and the checkpoint comparison. */
-export function renderAggregateMetrics(plan: Plan, checkpoints: CheckpointRecord[], samples: MonitorSample[], wave: WaveRecord | null, monitoringStart: string): object {
+export function renderAggregateMetrics(plan: Plan, checkpoints: CheckpointRecord[], samples: MonitorSample[], wave: WaveRecord | null, tb: Timebase): object {
+  const monitoringStart = tb.monitoringStart;
   const cmp = compareCheckpoints(checkpoints, plan);
   const last = checkpoints[checkpoints.length - 1];
   const testRoll = checkpoints.map((c) => roleSummary(c, 'test'));
@@ -192,7 +194,7 @@ export function renderAggregateMetrics(plan: Plan, checkpoints: CheckpointRecord
   const messages = sum(testRoll.map((r) => num(r.messages)));
   const sent = sum(checkpoints.flatMap((c) => c.probes.filter((p) => p.role === 'test').map((p) => p.sent)));
   const received = sum(checkpoints.flatMap((c) => c.probes.filter((p) => p.role === 'test').map((p) => p.received)));
-  const inst = instanceSeries(samples);
+  const inst = instanceSeries(samples, tb.timeScale);
   const ticks = tickSeries(samples, 'test');
   return {
     schema: 'wavewatch.aggregate-metrics',
@@ -212,7 +214,8 @@ export function renderAggregateMetrics(plan: Plan, checkpoints: CheckpointRecord
       roles: { test: roleSummary(c, 'test'), control: roleSummary(c, 'control') },
     })),
     totals: {
-      note: 'sums over the checkpoint windows (each measures since the previous checkpoint); uptime and memory trends from the monitor samples',
+      note: 'sums over the checkpoint windows (each measures since the previous checkpoint); uptime and memory trends from the monitor samples; memory slopes per hour of plan time',
+      timeScale: tb.timeScale,
       errors,
       messages,
       errorRatePct: errors !== null && messages ? (errors / messages) * 100 : null,
@@ -255,9 +258,15 @@ const minOf = min0;
 // ---------------------------------------------------------------- charts
 
 /** Renders the charts to <output.dir>/charts/*.svg. */
-export async function writeCharts(store: ArtifactStore, plan: Plan, checkpoints: CheckpointRecord[], samples: MonitorSample[]): Promise<ChartRef[]> {
+export async function writeCharts(
+  store: ArtifactStore,
+  plan: Plan,
+  checkpoints: CheckpointRecord[],
+  samples: MonitorSample[],
+  tb: Timebase,
+): Promise<ChartRef[]> {
   const refs: ChartRef[] = [];
-  for (const def of chartDefs(plan, checkpoints, samples)) {
+  for (const def of chartDefs(plan, checkpoints, samples, tb)) {
     const path = posix.join(chartsDir(plan), `${def.id}.svg`);
     await store.write(path, await renderSvg(def.spec));
     refs.push({ id: def.id, title: def.title, caption: def.caption, path });
@@ -488,7 +497,7 @@ export function lessons(data: ReportData): { held: string[]; degraded: string[];
       degraded.push(`${l.label} degraded over the wave: ${fmtValue(first, l.unit)} → ${fmtValue(last, l.unit)}.`);
     }
   }
-  for (const s of instanceSeries(data.samples)) {
+  for (const s of instanceSeries(data.samples, data.wave.timeScale)) {
     const growth = s.role === 'test' ? steadyGrowth(s, data.plan.wave.duration / 3_600_000) : null;
     if (growth !== null) {
       degraded.push(`${s.key}: memory grew steadily, ${fmtBytes(s.memorySlopePerHour)}/h (r²=${(s.memoryR2 ?? 0).toFixed(2)}), +${fmtPct(growth, 0)} per wave at this rate.`);
@@ -584,7 +593,7 @@ export function renderReportMarkdown(data: ReportData, opts: MarkdownOptions): s
     if (ch) out.push(`![${ch.title}](${link(ch.path)})`, '', `_${ch.caption}_`, '');
   }
   out.push('Checkpoint comparison (agents under test):', '', ...comparisonTable(compareCheckpoints(data.checkpoints, data.plan)), '');
-  if (data.samples.length) out.push('Monitor samples over the wave:', '', '```text', ...trendBlock(data.samples, 72), '```', '');
+  if (data.samples.length) out.push('Monitor samples over the wave:', '', '```text', ...trendBlock(data.samples, 72, w.timeScale), '```', '');
   const last = data.checkpoints[data.checkpoints.length - 1];
   out.push('### Test vs control', '');
   const tvc = opts.charts.find((c) => c.id === 'test-vs-control');
@@ -681,20 +690,20 @@ export async function renderFinalAnalysisForCheckpoint(
   previous: CheckpointRecord[],
   samples: MonitorSample[],
   wave: WaveRecord | null,
-  monitoringStart: string,
+  tb: Timebase,
   charts?: ChartRef[],
 ): Promise<string> {
   const checkpoints = [...previous, record];
   const data: ReportData = {
     plan,
-    wave: wave ?? synthesizeWave(plan, checkpoints, [], monitoringStart),
+    wave: wave ?? synthesizeWave(plan, checkpoints, [], tb),
     waveFromFile: wave !== null,
     checkpoints,
     recollections: [],
     samples,
     alertLog: [],
   };
-  const refs = charts ?? (await writeCharts(store, plan, checkpoints, samples));
+  const refs = charts ?? (await writeCharts(store, plan, checkpoints, samples, tb));
   const path = checkpointPath(plan, record.checkpoint, record.collection, 'final_analysis.md');
   return renderReportMarkdown(data, { heading: `Final analysis (${checkpointLabel(record)})`, docAbs: store.locate(path), charts: refs, locate: (p) => store.locate(p) });
 }

@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { readAlertLog } from '../artifacts/alertlog';
 import { actionsFor, listCollections, readCheckpoint, readLatestCheckpoints, writeDerivedFiles } from '../artifacts/checkpoint';
-import { readMonitorSamples, rewriteHourlyTexts } from '../artifacts/hourly';
+import { readMonitorSamples, rewriteHourlyTexts, storedTimebase } from '../artifacts/hourly';
 import { checkpointFiles, checkpointPath, BASE_FILES } from '../artifacts/layout';
 import type { ArtifactStore } from '../artifacts/store';
 import type { WaveRecord } from '../artifacts/types';
@@ -26,7 +26,7 @@ export async function loadReportData(store: ArtifactStore, plan: Plan): Promise<
     }
   return {
     plan,
-    wave: stored ?? synthesizeWave(plan, checkpoints, alertLog),
+    wave: stored ?? synthesizeWave(plan, checkpoints, alertLog, (await storedTimebase(store, plan)) ?? {}),
     waveFromFile: stored !== null,
     checkpoints,
     recollections,
@@ -49,7 +49,8 @@ export interface RegenerateResult {
 export async function regenerateReports(store: ArtifactStore, plan: Plan): Promise<RegenerateResult> {
   const data = await loadReportData(store, plan);
   const files: string[] = [];
-  const charts = await writeCharts(store, plan, data.checkpoints, data.samples);
+  const tb = { monitoringStart: data.wave.monitoringStart, timeScale: data.wave.timeScale };
+  const charts = await writeCharts(store, plan, data.checkpoints, data.samples, tb);
   files.push(...charts.map((c) => c.path));
   // the checkpoints' derived files, every collection (originals and re-collections)
   for (const c of await listCollections(store, plan)) {
@@ -57,7 +58,7 @@ export async function regenerateReports(store: ArtifactStore, plan: Plan): Promi
     if (!record) continue;
     const all = checkpointFiles(actionsFor(plan, record));
     // one set of charts for the wave (<output.dir>/charts), drawn above from the latest collections
-    await writeDerivedFiles(store, plan, record, all, { samples: data.samples, monitoringStart: data.wave.monitoringStart, charts });
+    await writeDerivedFiles(store, plan, record, all, { samples: data.samples, ...tb, charts });
     for (const f of all) if (!(BASE_FILES as readonly string[]).includes(f)) files.push(checkpointPath(plan, c.checkpoint, c.collection, f));
   }
   files.push(...(await rewriteHourlyTexts(store, plan)));

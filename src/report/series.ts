@@ -58,12 +58,18 @@ export interface InstanceSeries {
   points: { at: string; t: number; memoryBytes: number | null; cpuPct: number | null; active: boolean | null }[];
   /** Share of samples with the unit active (of those where the state was known), %. */
   uptimePct: number | null;
-  /** Memory slope from a least-squares fit, bytes per hour; null with fewer than 3 points. */
+  /** Memory slope from a least-squares fit, bytes per hour of plan time; null with fewer than 3 points. */
   memorySlopePerHour: number | null;
   memoryR2: number | null;
 }
 
-export function instanceSeries(samples: MonitorSample[]): InstanceSeries[] {
+/** Hours of plan time between two instants: wall time × the wave's --time-scale. */
+export function planHours(fromMs: number, toMs: number, timeScale = 1): number {
+  return ((toMs - fromMs) * (timeScale || 1)) / 3_600_000;
+}
+
+/** Per agent instance; memory slopes are per hour of plan time (wall time × `timeScale`). */
+export function instanceSeries(samples: MonitorSample[], timeScale = 1): InstanceSeries[] {
   const map = new Map<string, InstanceSeries>();
   for (const s of [...samples].sort((a, b) => a.at.localeCompare(b.at)))
     for (const a of s.agents) {
@@ -76,7 +82,7 @@ export function instanceSeries(samples: MonitorSample[]): InstanceSeries[] {
   for (const s of out) {
     const known = s.points.filter((p) => p.active !== null);
     s.uptimePct = known.length ? (known.filter((p) => p.active).length / known.length) * 100 : null;
-    const fit = linearFit(s.points.filter((p) => isNum(p.memoryBytes)).map((p) => ({ x: p.t / 3_600_000, y: p.memoryBytes as number })));
+    const fit = linearFit(s.points.filter((p) => isNum(p.memoryBytes)).map((p) => ({ x: planHours(0, p.t, timeScale), y: p.memoryBytes as number })));
     s.memorySlopePerHour = fit ? fit.slope : null;
     s.memoryR2 = fit ? fit.r2 : null;
   }

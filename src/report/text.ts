@@ -18,7 +18,7 @@ import {
   textTable,
 } from './format';
 import { comparisonOf, errorsByType, probeLabel } from './rollup';
-import { instanceSeries, tickSeries, type TickPoint } from './series';
+import { instanceSeries, planHours, tickSeries, type TickPoint } from './series';
 import { labelledSparkline } from './sparkline';
 import { delta, max, mean, sum } from './stats';
 
@@ -266,10 +266,10 @@ export function steadyGrowth(s: { memorySlopePerHour: number | null; memoryR2: n
 }
 
 /** Per-hour aggregates of tick points, hour 1 = the first hour after `startMs`. */
-export function hourBuckets(points: TickPoint[], startMs: number): { hour: number; points: TickPoint[] }[] {
+export function hourBuckets(points: TickPoint[], startMs: number, timeScale = 1): { hour: number; points: TickPoint[] }[] {
   const map = new Map<number, TickPoint[]>();
   for (const p of points) {
-    const hour = Math.max(1, Math.ceil((p.t - startMs) / 3_600_000));
+    const hour = Math.max(1, Math.ceil(planHours(startMs, p.t, timeScale) - 1e-9));
     map.set(hour, [...(map.get(hour) ?? []), p]);
   }
   return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([hour, pts]) => ({ hour, points: pts }));
@@ -282,11 +282,11 @@ function rate(points: TickPoint[]): number | null {
 }
 
 /** Sparkline block for a set of samples: errors, error rate, latency, uptime, load, memory per instance. */
-export function trendBlock(samples: MonitorSample[], width = 60): string[] {
+export function trendBlock(samples: MonitorSample[], width = 60, timeScale = 1): string[] {
   if (samples.length === 0) return ['  no monitor samples'];
   const pts = tickSeries(samples, 'test');
   const w = Math.min(width, pts.length);
-  const series = instanceSeries(samples);
+  const series = instanceSeries(samples, timeScale);
   const name = (s: { key: string; role: Role }) => `${s.key}${s.role === 'control' ? ' (control)' : ''}`;
   const lw = Math.max(26, ...series.map((s) => name(s).length)) + 2;
   const row = (label: string, vals: (number | null)[], fmt: (v: number) => string, opts: { min?: number; max?: number } = {}) =>
@@ -315,14 +315,19 @@ export function trendBlock(samples: MonitorSample[], width = 60): string[] {
 }
 
 /** trends.txt (T+12h): trends over the wave so far, slow-developing issues, restarts, checkpoint comparison. */
-export function renderTrends(r: CheckpointRecord, previous: CheckpointRecord[], samples: MonitorSample[], monitoringStart: string | null, plan: Plan | null): string {
+/** What turns wall-clock times into plan time: monitoring start and the wave's --time-scale. */
+export interface Timebase {
+  monitoringStart: string;
+  timeScale: number;
+}
+
+export function renderTrends(r: CheckpointRecord, previous: CheckpointRecord[], samples: MonitorSample[], tb: Timebase, plan: Plan | null): string {
   const all = [...previous, r];
   const out = header('Trend analysis', r, plan);
   const inWindow = samples.filter((s) => s.at <= r.finishedAt);
   out.push('', `Trends over the wave so far (${inWindow.length} monitor samples${inWindow.length ? `, ${fmtTime(inWindow[0].at)} – ${fmtTime(inWindow[inWindow.length - 1].at)}` : ''})`);
-  out.push(...trendBlock(inWindow));
-  const start = monitoringStart ? Date.parse(monitoringStart) : Date.parse(r.windowStart);
-  const hours = hourBuckets(tickSeries(inWindow, 'test'), start);
+  out.push(...trendBlock(inWindow, 60, tb.timeScale));
+  const hours = hourBuckets(tickSeries(inWindow, 'test'), Date.parse(tb.monitoringStart), tb.timeScale);
   if (hours.length) {
     out.push('', 'Per hour (agents under test)');
     out.push(
@@ -345,7 +350,7 @@ export function renderTrends(r: CheckpointRecord, previous: CheckpointRecord[], 
   out.push('', 'Slow-developing issues (memory, disk, load)');
   const slow: string[] = [];
   const waveHours = (plan?.wave.duration ?? 86_400_000) / 3_600_000;
-  for (const s of instanceSeries(inWindow)) {
+  for (const s of instanceSeries(inWindow, tb.timeScale)) {
     const growth = steadyGrowth(s, waveHours);
     if (growth) slow.push(`  ${s.key}${s.role === 'control' ? ' (control)' : ''}: memory growing ${fmtBytes(s.memorySlopePerHour)}/h (r²=${(s.memoryR2 ?? 0).toFixed(2)}), +${fmtPct(growth, 0)} over a whole wave at this rate`);
   }
@@ -377,12 +382,13 @@ export function renderHourly(
   to: string,
   samples: MonitorSample[],
   previous: MonitorSample[] | null,
+  timeScale = 1,
 ): string {
   const out = [
     `Hourly trend analysis — ${wave.title} (${wave.wave}), hour T+${hour}h`,
     `Window: ${fmtTime(from)} – ${fmtTime(to)}, ${samples.length} monitor samples`,
     '',
-    ...trendBlock(samples, 60),
+    ...trendBlock(samples, 60, timeScale),
   ];
   out.push('', previous ? `Against the previous hour (${previous.length} samples)` : 'Against the previous hour: none (first hour)');
   if (previous) {

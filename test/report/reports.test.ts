@@ -197,16 +197,39 @@ describe('reports of a running wave (wavewatch report ID)', () => {
 describe('charts', () => {
   it('render the same SVG in another process (a retry on another worker writes the same file)', async () => {
     const recs = ['T+1h', 'T+6h'].map((n) => makeRecord(plan, n));
-    const defs = chartDefs(plan, recs, makeSamples(plan, 2));
+    const defs = chartDefs(plan, recs, makeSamples(plan, 2), { monitoringStart: START, timeScale: 1 });
     const here = await renderSvg(defs[1].spec);
-    const script = `require('ts-node') ; `;
-    void script;
     const there = execFileSync(
       process.execPath,
       ['-e', `require('tsx/cjs'); const {renderSvg}=require(${JSON.stringify(resolve(__dirname, '../../src/report/charts.ts'))}); let s='';process.stdin.on('data',d=>s+=d).on('end',async()=>process.stdout.write(await renderSvg(JSON.parse(s))));`],
       { input: JSON.stringify(defs[1].spec), env: { ...process.env, TZ: 'America/Los_Angeles' }, maxBuffer: 16 * 1024 * 1024 },
     ).toString();
     expect(there).toBe(here);
-    expect(here).toMatch(/23 12:15|23 13:00/); // axis labels in UTC whatever the local time zone
+    expect(here).toContain('hours since monitoring start'); // plan time on the x axis, no local time zone anywhere
+  });
+});
+
+describe('a compressed wave (--time-scale 720)', () => {
+  it('counts hours, trends and memory slopes in plan time', async () => {
+    const scale = 720;
+    const squeeze = (iso: string) => new Date(Date.parse(START) + (Date.parse(iso) - Date.parse(START)) / scale).toISOString();
+    const samples = makeSamples(plan, 12).map((s) => ({ ...s, at: squeeze(s.at) }));
+    for (let hr = 1; hr <= 12; hr++) {
+      const from = new Date(Date.parse(START) + ((hr - 1) * 3_600_000) / scale).toISOString();
+      const to = new Date(Date.parse(START) + (hr * 3_600_000) / scale).toISOString();
+      await writeHourlyTrend(store, plan, { waveId: 'w', hour: hr, timeScale: scale, from, to, samples: samples.filter((s) => s.at > from && s.at <= to) });
+    }
+    for (const n of ['T+1h', 'T+6h', 'T+12h']) {
+      const r = makeRecord(plan, n);
+      for (const k of ['dueAt', 'startedAt', 'finishedAt', 'windowStart'] as const) r[k] = squeeze(r[k]);
+      await writeCheckpoint(store, plan, r);
+    }
+    const trends = read(`${plan.output.dir}/T+12h/trends.txt`);
+    expect(trends).toMatch(/T\+1h +12 /);
+    expect(trends).toMatch(/T\+12h +12 /);
+    expect(trends).toMatch(/tdd-expert@dgx-1 +[▁▂▃▄▅▆▇█]+ .*\+2\.0 MiB\/h/);
+    await regenerateReports(store, plan);
+    const report = read(plan.output.reportDoc);
+    expect(report).toMatch(/\| T\+12h\d*m?\d*s? \| checkpoint: T\+12h/); // the timeline's plan time
   });
 });
