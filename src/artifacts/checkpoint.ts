@@ -28,7 +28,7 @@ export function actionsFor(plan: Plan, record: Pick<CheckpointRecord, 'checkpoin
 }
 
 /** summary.json's content for a record (validated against the summary schema). */
-export function buildSummary(record: CheckpointRecord, files: string[]): SummaryFile {
+export function buildSummary(record: CheckpointRecord, files: string[], renderProblems: string[] = []): SummaryFile {
   const test = roleSummary(record, 'test');
   const control = roleSummary(record, 'control');
   const summary: SummaryFile = {
@@ -59,6 +59,7 @@ export function buildSummary(record: CheckpointRecord, files: string[]): Summary
     operatorActions: record.operatorActions,
     gaps: record.gaps,
     files,
+    ...(renderProblems.length ? { renderProblems } : {}),
   };
   return check(summarySchema, summary, 'summary.json');
 }
@@ -86,7 +87,7 @@ export async function writeCheckpoint(
   plan: Plan,
   input: CheckpointRecord,
   ctx: CheckpointContext = {},
-): Promise<{ dir: string; files: string[] }> {
+): Promise<{ dir: string; files: string[]; problems: string[] }> {
   const record = check(checkpointRecordSchema, input, `checkpoint record ${input?.checkpoint ?? '?'}`) as CheckpointRecord;
   const files = checkpointFiles(actionsFor(plan, record));
   const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
@@ -123,15 +124,20 @@ export async function writeCheckpoint(
   );
   await store.write(path('errors.log'), renderErrorsLog(record));
   await store.write(path('nats_sampling.txt'), renderNatsSampling(record, plan));
-  await writeDerivedFiles(store, plan, record, files, ctx);
-  await store.write(path('summary.json'), toJson(buildSummary(record, files)));
-  return { dir: checkpointPath(plan, record.checkpoint, record.collection, '').replace(/\/$/, ''), files };
+  const problems = await writeDerivedFiles(store, plan, record, files, ctx);
+  await store.write(path('summary.json'), toJson(buildSummary(record, files, problems)));
+  return { dir: checkpointPath(plan, record.checkpoint, record.collection, '').replace(/\/$/, ''), files, problems };
 }
 
-/** The extra (derived) files of a checkpoint; also what regenerateReports rewrites. */
-export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record: CheckpointRecord, files: string[], ctx: CheckpointContext = {}): Promise<void> {
+/**
+ * The extra (derived) files of a checkpoint; also what regenerateReports rewrites. A file that cannot
+ * be rendered (a report bug) is written as a note saying so, and the problem is returned: the
+ * checkpoint's data must never be lost, nor its activity retried forever, because of a report.
+ * Store errors still throw (the activity retries them).
+ */
+export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record: CheckpointRecord, files: string[], ctx: CheckpointContext = {}): Promise<string[]> {
   const extra = files.filter((f) => !(BASE_FILES as readonly string[]).includes(f));
-  if (extra.length === 0) return;
+  if (extra.length === 0) return [];
   const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
   const previous = await previousCheckpoints(store, plan, record);
   const needsSamples = extra.some((f) => f === 'trends.txt' || f === 'final_analysis.md' || f === 'aggregate_metrics.json');
@@ -142,13 +148,31 @@ export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record
     monitoringStart: ctx.monitoringStart ?? wave?.monitoringStart ?? stored?.monitoringStart ?? [record, ...previous].map((r) => r.windowStart).sort()[0],
     timeScale: ctx.timeScale ?? wave?.timeScale ?? stored?.timeScale ?? 1,
   };
+  const render = async (f: string): Promise<string> => {
+    switch (f) {
+      case 'analysis.txt': return renderAnalysis(record, previous, plan);
+      case 'comparison.json': return toJson(renderComparisonJson(record));
+      case 'trends.txt': return renderTrends(record, previous, samples, tb, plan);
+      case 'aggregate_metrics.json': return toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, tb));
+      case 'final_analysis.md': return renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, tb, ctx.charts);
+      default: throw new Error(`no renderer for ${f}`);
+    }
+  };
+  const problems: string[] = [];
   for (const f of extra) {
-    if (f === 'analysis.txt') await store.write(path(f), renderAnalysis(record, previous, plan));
-    else if (f === 'comparison.json') await store.write(path(f), toJson(renderComparisonJson(record)));
-    else if (f === 'trends.txt') await store.write(path(f), renderTrends(record, previous, samples, tb, plan));
-    else if (f === 'aggregate_metrics.json') await store.write(path(f), toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, tb)));
-    else if (f === 'final_analysis.md') await store.write(path(f), await renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, tb, ctx.charts));
+    let content: string;
+    try {
+      content = await render(f);
+    } catch (err) {
+      const msg = `${f} could not be rendered: ${(err as Error).message}`;
+      problems.push(msg);
+      content = f.endsWith('.json')
+        ? toJson({ schema: 'wavewatch.render-error', file: f, error: (err as Error).message })
+        : `${msg}\n\nThe checkpoint's data is in summary.json, agent_status.json, system_metrics.json, errors.log and nats_sampling.txt;\n\`wavewatch report\` rebuilds this file.\n`;
+    }
+    await store.write(path(f), content);
   }
+  return problems;
 }
 
 /** Every checkpoint collection stored under the output folder, in plan order then collection. */

@@ -329,6 +329,7 @@ export const summarySchema = z
     operatorActions: z.array(operatorActionSchema),
     gaps: z.array(z.string()),
     files: z.array(z.string()).describe('the files of this checkpoint folder'),
+    renderProblems: z.array(z.string()).optional().describe('derived files that could not be rendered (written as a note instead)'),
   })
   .strict()
   .meta({ title: 'wavewatch checkpoint summary.json', description: 'Aggregated metrics of one checkpoint of a monitored deployment wave.' });

@@ -38,6 +38,8 @@ export async function loadReportData(store: ArtifactStore, plan: Plan): Promise<
 export interface RegenerateResult {
   /** Store paths written. */
   files: string[];
+  /** Derived files that could not be rendered (written as a note instead). */
+  problems: string[];
   verdict: WaveRecord['verdict'];
   /** true while the wave has no verdict (the documents say "interim"). */
   interim: boolean;
@@ -49,6 +51,7 @@ export interface RegenerateResult {
 export async function regenerateReports(store: ArtifactStore, plan: Plan): Promise<RegenerateResult> {
   const data = await loadReportData(store, plan);
   const files: string[] = [];
+  const problems: string[] = [];
   const tb = { monitoringStart: data.wave.monitoringStart, timeScale: data.wave.timeScale };
   const charts = await writeCharts(store, plan, data.checkpoints, data.samples, tb);
   files.push(...charts.map((c) => c.path));
@@ -58,7 +61,7 @@ export async function regenerateReports(store: ArtifactStore, plan: Plan): Promi
     if (!record) continue;
     const all = checkpointFiles(actionsFor(plan, record));
     // one set of charts for the wave (<output.dir>/charts), drawn above from the latest collections
-    await writeDerivedFiles(store, plan, record, all, { samples: data.samples, ...tb, charts });
+    problems.push(...(await writeDerivedFiles(store, plan, record, all, { samples: data.samples, ...tb, charts })).map((p) => `${c.checkpoint}${c.collection ? `.recollect-${c.collection}` : ''}: ${p}`));
     for (const f of all) if (!(BASE_FILES as readonly string[]).includes(f)) files.push(checkpointPath(plan, c.checkpoint, c.collection, f));
   }
   files.push(...(await rewriteHourlyTexts(store, plan)));
@@ -71,7 +74,7 @@ export async function regenerateReports(store: ArtifactStore, plan: Plan): Promi
     renderDecisionMarkdown(data, { docAbs: locate(plan.output.decisionDoc), reportPath: plan.output.reportDoc, finalAnalysisPath, locate }),
   );
   files.push(plan.output.reportDoc, plan.output.decisionDoc);
-  return { files, verdict: data.wave.verdict, interim: data.wave.verdict === null, reportDoc: plan.output.reportDoc, decisionDoc: plan.output.decisionDoc };
+  return { files, problems, verdict: data.wave.verdict, interim: data.wave.verdict === null, reportDoc: plan.output.reportDoc, decisionDoc: plan.output.decisionDoc };
 }
 
 /** At the end of the wave (or at any state change worth a document): store wave.json, then rebuild every report from it. */

@@ -5,6 +5,7 @@ import { LocalArtifactStore, MemoryArtifactStore } from '../../src/artifacts/sto
 import { listCollections, nextRecollection, readCheckpoint, writeCheckpoint } from '../../src/artifacts/checkpoint';
 import { checkpointFiles, BASE_FILES } from '../../src/artifacts/layout';
 import { ArtifactValidationError } from '../../src/artifacts/validate';
+import * as text from '../../src/report/text';
 import { makeRecord, wave2Plan } from './fixtures';
 
 const plan = wave2Plan();
@@ -141,6 +142,24 @@ describe('checkpoint layout', () => {
     const missingReason = makeRecord(plan, 'T+1h');
     (missingReason.agents[0] as unknown as { cpuPct: unknown }).cpuPct = { value: null };
     await expect(writeCheckpoint(store, plan, missingReason)).rejects.toThrow(/agents\.0\.cpuPct/);
+  });
+});
+
+describe('a report bug never costs the checkpoint', () => {
+  afterEach(() => jest.restoreAllMocks());
+  it('writes a note in place of a file that cannot be rendered, and the data and summary.json as usual', async () => {
+    const store = new MemoryArtifactStore();
+    await writeCheckpoint(store, plan, makeRecord(plan, 'T+1h'));
+    jest.spyOn(text, 'renderAnalysis').mockImplementation(() => {
+      throw new Error('boom');
+    });
+    const res = await writeCheckpoint(store, plan, makeRecord(plan, 'T+6h'));
+    expect(res.problems).toEqual(['analysis.txt could not be rendered: boom']);
+    expect(await store.read(`${plan.output.dir}/T+6h/analysis.txt`)).toMatch(/^analysis.txt could not be rendered: boom\n/);
+    const summary = JSON.parse((await store.read(`${plan.output.dir}/T+6h/summary.json`))!);
+    expect(summary.renderProblems).toEqual(['analysis.txt could not be rendered: boom']);
+    expect(JSON.parse((await store.read(`${plan.output.dir}/T+6h/comparison.json`))!).schema).toBe('wavewatch.comparison');
+    expect(await readCheckpoint(store, plan, 'T+6h')).toEqual(makeRecord(plan, 'T+6h'));
   });
 });
 
