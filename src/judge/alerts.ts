@@ -1,0 +1,289 @@
+// Alerts as states: per rule and scope, firing → acknowledged → resolved, de-duplicated. What to
+// send: one page when an alert first fires, one when it escalates (a warning's condition turns
+// critical: a critical rule on the same metric and scope fires while the warning is open, or an
+// evaluation raises the severity), and a reminder after the plan's repeat interval only while
+// nobody has acknowledged it and it still fires — never one per tick. An alert that re-fires within
+// the repeat interval of its resolution reopens quietly (flapping does not page again).
+// Rules whose (policy-softened) action is `observe` are recorded and logged but never sent.
+// Pure: stepAlerts(state, evaluations, nowMs, plan) → { state, notifications, logLines }.
+import type { Plan, PlanAlertRule, RuleAction } from '../plan/schema';
+import type { MetricName } from '../plan/metrics';
+import { ruleFires, type Measurements } from './rules';
+import { effectiveAction, type Policy } from './rollback-decision';
+import { FLEET_METRICS } from './measurements';
+
+export type Severity = 'critical' | 'warning';
+export type AlertStateName = 'firing' | 'acknowledged' | 'resolved';
+
+/** One alert rule judged for one scope on one tick. */
+export interface AlertEvaluation {
+  rule: string;
+  /** 'test', 'control' or 'fleet' (hosts, NATS): the de-duplication key with the rule. */
+  scope: string;
+  status: 'firing' | 'clear' | 'unknown';
+  severity: Severity;
+  title: string;
+  metric: string;
+  op: string;
+  threshold: number;
+  value: number | null;
+  note?: string;
+}
+
+export interface Alert {
+  id: string;
+  rule: string;
+  scope: string;
+  severity: Severity;
+  state: AlertStateName;
+  title: string;
+  metric: string;
+  message: string;
+  value: number | null;
+  threshold: number;
+  firstFiredAt: number;
+  lastFiredAt: number;
+  resolvedAt?: number;
+  acknowledgedAt?: number;
+  acknowledgedBy?: string;
+  ackNote?: string;
+  /** Notifications sent for this alert, and when the last one was. */
+  notifications: number;
+  lastNotifiedAt: number | null;
+  occurrence: number;
+}
+
+export interface AlertState {
+  alerts: Alert[];
+}
+
+export const emptyAlertState = (): AlertState => ({ alerts: [] });
+
+export interface AlertNotification {
+  kind: 'fired' | 'escalated' | 'reminder';
+  alertId: string;
+  rule: string;
+  title: string;
+  severity: Severity;
+  scope: string;
+  at: number;
+  message: string;
+  value: number | null;
+  threshold: number;
+  /** Stable per notification: use it as the email's message id so a retried send is one email. */
+  key: string;
+}
+
+export interface AlertLogEntry {
+  /** Unique per line: a retried append can be de-duplicated. */
+  id: string;
+  at: string;
+  event: 'fired' | 'escalated' | 'reminder' | 'reopened' | 'resolved' | 'acknowledged' | 'updated';
+  alertId: string;
+  rule: string;
+  scope: string;
+  severity: Severity;
+  state: AlertStateName;
+  value: number | null;
+  threshold: number;
+  message: string;
+  notified: boolean;
+  by?: string;
+  note?: string;
+}
+
+export interface StepResult {
+  state: AlertState;
+  notifications: AlertNotification[];
+  /** JSON lines for the alert log. */
+  logLines: string[];
+  entries: AlertLogEntry[];
+}
+
+/** The plan's alert rules judged on measurements: agent rules per scope (test, control), fleet rules once. */
+export function evaluateAlerts(plan: Plan, measurements: { test?: Measurements; control?: Measurements }, rules: readonly PlanAlertRule[] = plan.alerts): AlertEvaluation[] {
+  const out: AlertEvaluation[] = [];
+  for (const rule of rules) {
+    const scopes: [string, Measurements | undefined][] = FLEET_METRICS.has(rule.metric as MetricName) ? [['fleet', measurements.test]] : [['test', measurements.test], ['control', measurements.control]];
+    for (const [scope, m] of scopes) {
+      if (!m) continue;
+      const r = ruleFires(rule, m);
+      out.push({
+        rule: rule.id,
+        scope,
+        status: r.fires ? 'firing' : r.outcome === 'fail' ? 'clear' : 'unknown',
+        severity: rule.severity,
+        title: rule.title,
+        metric: rule.metric,
+        op: rule.op,
+        threshold: rule.threshold,
+        value: r.value,
+        note: r.note,
+      });
+    }
+  }
+  return out;
+}
+
+const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function messageOf(e: AlertEvaluation): string {
+  return `${e.title} [${e.scope}]: ${e.metric} = ${e.value ?? 'n/a'} (${e.op} ${e.threshold})${e.note ? ` — ${e.note}` : ''}`;
+}
+
+/** Whether a rule's alerts are sent: its action after the policy; control and fleet scopes page at most. */
+function sends(plan: Plan, ruleId: string, policy: Policy): boolean {
+  const rule = plan.alerts.find((r) => r.id === ruleId);
+  const action: RuleAction = rule ? effectiveAction(rule.action, policy) : 'page';
+  return action !== 'observe';
+}
+
+export function stepAlerts(
+  state: AlertState,
+  evaluations: readonly AlertEvaluation[],
+  nowMs: number,
+  plan: Plan,
+  opts: { policy?: Policy; repeatMs?: number } = {},
+): StepResult {
+  const policy = opts.policy ?? 'auto';
+  const repeatMs = opts.repeatMs ?? plan.monitor.alertRepeat;
+  const alerts = state.alerts.map((a) => ({ ...a }));
+  const notifications: AlertNotification[] = [];
+  const entries: AlertLogEntry[] = [];
+  const log = (a: Alert, event: AlertLogEntry['event'], notified: boolean, extra: Partial<AlertLogEntry> = {}) =>
+    entries.push({
+      id: `${a.id}@${nowMs}:${event}`,
+      at: iso(nowMs),
+      event,
+      alertId: a.id,
+      rule: a.rule,
+      scope: a.scope,
+      severity: a.severity,
+      state: a.state,
+      value: a.value,
+      threshold: a.threshold,
+      message: a.message,
+      notified,
+      ...extra,
+    });
+  const notify = (a: Alert, kind: AlertNotification['kind']) => {
+    a.notifications++;
+    a.lastNotifiedAt = nowMs;
+    notifications.push({ kind, alertId: a.id, rule: a.rule, title: a.title, severity: a.severity, scope: a.scope, at: nowMs, message: a.message, value: a.value, threshold: a.threshold, key: `${a.id}:${kind}:${a.notifications}` });
+  };
+  const open = (rule: string, scope: string) => alerts.find((a) => a.rule === rule && a.scope === scope && a.state !== 'resolved');
+  const newest = (rule: string, scope: string) => alerts.filter((a) => a.rule === rule && a.scope === scope).sort((x, y) => y.occurrence - x.occurrence)[0];
+  /** An open alert of the same metric and scope at a lower severity: this one escalates it. */
+  const escalates = (e: AlertEvaluation) => alerts.some((a) => a.metric === e.metric && a.scope === e.scope && a.rule !== e.rule && a.state !== 'resolved' && RANK[a.severity] < RANK[e.severity]);
+  /** A higher-severity alert of the same metric and scope is open: this one stays quiet. */
+  const outranked = (a: Alert) => alerts.some((b) => b !== a && b.metric === a.metric && b.scope === a.scope && b.state !== 'resolved' && RANK[b.severity] > RANK[a.severity]);
+
+  // escalations first, so that a warning and its critical firing on the same tick page once
+  const ordered = [...evaluations].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+  for (const e of ordered) {
+    if (e.status !== 'firing') continue;
+    const canSend = sends(plan, e.rule, policy);
+    const current = open(e.rule, e.scope);
+    if (current) {
+      const raised = RANK[e.severity] > RANK[current.severity];
+      Object.assign(current, { lastFiredAt: nowMs, value: e.value, message: messageOf(e) });
+      if (raised) {
+        current.severity = e.severity;
+        current.state = 'firing'; // a worse condition needs a new acknowledgement
+        if (canSend) notify(current, 'escalated');
+        log(current, 'escalated', canSend);
+      } else if (current.state === 'firing' && canSend && !outranked(current) && current.lastNotifiedAt !== null && nowMs - current.lastNotifiedAt >= repeatMs) {
+        notify(current, 'reminder');
+        log(current, 'reminder', true);
+      }
+      continue;
+    }
+    const prev = newest(e.rule, e.scope);
+    if (prev && prev.resolvedAt !== undefined && nowMs - prev.resolvedAt < repeatMs) {
+      // flapping: reopen quietly, keeping an acknowledgement
+      Object.assign(prev, { state: prev.acknowledgedAt !== undefined ? 'acknowledged' : 'firing', lastFiredAt: nowMs, value: e.value, message: messageOf(e), resolvedAt: undefined });
+      log(prev, 'reopened', false);
+      continue;
+    }
+    const occurrence = (prev?.occurrence ?? 0) + 1;
+    const a: Alert = {
+      id: occurrence === 1 ? `${e.rule}:${e.scope}` : `${e.rule}:${e.scope}#${occurrence}`,
+      rule: e.rule,
+      scope: e.scope,
+      severity: e.severity,
+      state: 'firing',
+      title: e.title,
+      metric: e.metric,
+      message: messageOf(e),
+      value: e.value,
+      threshold: e.threshold,
+      firstFiredAt: nowMs,
+      lastFiredAt: nowMs,
+      notifications: 0,
+      lastNotifiedAt: null,
+      occurrence,
+    };
+    alerts.push(a);
+    const kind = escalates(e) ? 'escalated' : 'fired';
+    const send = canSend && !(kind === 'fired' && outranked(a));
+    if (send) notify(a, kind);
+    // covered by the higher-severity page: its reminders start from now, it never pages on de-escalation
+    else if (canSend) a.lastNotifiedAt = nowMs;
+    log(a, kind, send);
+  }
+  for (const e of evaluations) {
+    if (e.status !== 'clear') continue;
+    const current = open(e.rule, e.scope);
+    if (!current) continue;
+    current.state = 'resolved';
+    current.resolvedAt = nowMs;
+    current.value = e.value;
+    log(current, 'resolved', false);
+  }
+  return { state: { alerts }, notifications, logLines: entries.map((x) => JSON.stringify(x)), entries };
+}
+
+/** The `acknowledgeAlert` update: no more reminders for this alert (an escalation pages again). */
+export function acknowledgeAlert(state: AlertState, req: { alertId: string; by?: string; note?: string }, nowMs: number): StepResult & { error?: string } {
+  const alerts = state.alerts.map((a) => ({ ...a }));
+  const a = alerts.find((x) => x.id === req.alertId);
+  if (!a) return { state, notifications: [], logLines: [], entries: [], error: `unknown alert "${req.alertId}"` };
+  if (a.state === 'resolved') return { state, notifications: [], logLines: [], entries: [], error: `alert "${req.alertId}" is already resolved` };
+  Object.assign(a, { state: 'acknowledged', acknowledgedAt: nowMs, acknowledgedBy: req.by ?? 'operator', ackNote: req.note });
+  const entry: AlertLogEntry = {
+    id: `${a.id}@${nowMs}:acknowledged`,
+    at: iso(nowMs),
+    event: 'acknowledged',
+    alertId: a.id,
+    rule: a.rule,
+    scope: a.scope,
+    severity: a.severity,
+    state: a.state,
+    value: a.value,
+    threshold: a.threshold,
+    message: a.message,
+    notified: false,
+    by: a.acknowledgedBy,
+    note: req.note,
+  };
+  return { state: { alerts }, notifications: [], logLines: [JSON.stringify(entry)], entries: [entry] };
+}
+
+/** The status query's view (ISO times), resolved alerts included. */
+export function alertViews(state: AlertState): {
+  id: string; rule: string; severity: Severity; scope: string; state: AlertStateName; firstFiredAt: string; lastFiredAt: string; resolvedAt?: string; acknowledgedBy?: string; message: string;
+}[] {
+  return state.alerts.map((a) => ({
+    id: a.id,
+    rule: a.rule,
+    severity: a.severity,
+    scope: a.scope,
+    state: a.state,
+    firstFiredAt: iso(a.firstFiredAt),
+    lastFiredAt: iso(a.lastFiredAt),
+    ...(a.resolvedAt !== undefined ? { resolvedAt: iso(a.resolvedAt) } : {}),
+    ...(a.acknowledgedBy ? { acknowledgedBy: a.acknowledgedBy } : {}),
+    message: a.message,
+  }));
+}
