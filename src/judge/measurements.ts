@@ -84,6 +84,13 @@ interface Calc {
   expected: { host: string; agent: string }[];
   inScope: (x: { agent: string; role: Role }) => boolean;
   endMs: number;
+  /** Per-call cache of shared intermediate results (samples per instance, restart events). */
+  memo: Map<string, unknown>;
+}
+
+function memo<T>(c: Calc, key: string, f: () => T): T {
+  if (!c.memo.has(key)) c.memo.set(key, f());
+  return c.memo.get(key) as T;
 }
 
 const fmtPct = (x: number) => `${+x.toFixed(4)} %`;
@@ -141,12 +148,12 @@ function unknownCount(c: Calc): Measurement {
 }
 
 function instanceSamples(c: Calc) {
-  return samplesByInstance(c.sel.history, (s) => c.inScope(s));
+  return memo(c, 'samples', () => samplesByInstance(c.sel.history, (s) => c.inScope(s)));
 }
 
 function eventsOf(c: Calc): RestartEvent[] {
   const byInst = instanceSamples(c);
-  return c.expected.flatMap(({ host, agent }) => restartEvents(byInst.get(`${agent}@${host}`) ?? [], c.ctx.startMs, c.opts.clockSkewMs));
+  return memo(c, 'events', () => c.expected.flatMap(({ host, agent }) => restartEvents(byInst.get(`${agent}@${host}`) ?? [], c.ctx.startMs, c.opts.clockSkewMs)));
 }
 
 /** Restart counts are complete only when every instance's newest state is known. */
@@ -691,6 +698,7 @@ export function measure(ctx: JudgeContext, history: readonly Observation[], wind
     expected: ctx.plan.hosts.flatMap((h) => agentNames.map((agent) => ({ host: h.name, agent }))),
     inScope: (x) => x.role === scope.role && names2.has(x.agent),
     endMs: ctx.endMs ?? ctx.startMs + ctx.plan.wave.duration,
+    memo: new Map(),
   };
   for (const n of names) {
     try {
@@ -702,12 +710,22 @@ export function measure(ctx: JudgeContext, history: readonly Observation[], wind
   return out;
 }
 
-/** The measurements every rule window needs, for both scopes. */
-export function measureAll(ctx: JudgeContext, history: readonly Observation[]): Record<Role, Partial<Record<WindowKind, Measurements>>> {
+/** The metrics the plan's alert rules and rollback criteria read (what a monitor tick must compute). */
+export function tickMetrics(plan: Plan): MetricName[] {
+  return [...new Set([...plan.alerts, ...plan.rollback.criteria].map((r) => r.metric))];
+}
+
+/** The measurements every rule window needs, for both scopes (checkpoint only once there is one). */
+export function measureAll(
+  ctx: JudgeContext,
+  history: readonly Observation[],
+  opts: { windows?: readonly WindowKind[]; only?: readonly MetricName[] } = {},
+): Record<Role, Partial<Record<WindowKind, Measurements>>> {
   const hasCp = history.some(isCheckpoint);
   const out: Record<Role, Partial<Record<WindowKind, Measurements>>> = { test: {}, control: {} };
   for (const role of ['test', 'control'] as const)
-    for (const w of ['tick', 'checkpoint', 'wave'] as const) if (w !== 'checkpoint' || hasCp) out[role][w] = measure(ctx, history, w, { role });
+    for (const w of opts.windows ?? (['tick', 'checkpoint', 'wave'] as const))
+      if (w !== 'checkpoint' || hasCp) out[role][w] = measure(ctx, history, w, { role }, opts.only);
   return out;
 }
 

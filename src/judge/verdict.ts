@@ -41,6 +41,11 @@ export function applyWaivers(results: readonly RuleResult[], waivers: readonly W
   });
 }
 
+/** Rollback criteria that fired, less those an operator waived (a fired rule's comparison holds, so applyWaivers does not apply). */
+function notWaived(fired: readonly RuleResult[], waivers: readonly Waiver[]): RuleResult[] {
+  return fired.filter((r) => !waivers.some((w) => w.criterion === r.id));
+}
+
 export type CheckpointVerdict = 'PASS' | 'WARNING' | 'FAIL';
 
 export interface JudgedCriterion extends RuleResult {
@@ -77,10 +82,10 @@ export function checkpointVerdict(criteria: readonly JudgedCriterion[], rollback
 export function judgeCheckpoint(plan: Plan, checkpoint: string, measurements: Partial<Record<WindowKind, Measurements>>, waivers: readonly Waiver[] = []): CheckpointJudgement {
   const criteria = plan.criteria.filter((c) => c.checkpoints.includes(checkpoint));
   const judged = applyWaivers(criteria.map((c) => evaluate(c, measurements)), waivers).map((r, i) => ({ ...r, primary: criteria[i].primary }));
-  const rollbackFired = applyWaivers(
+  const rollbackFired = notWaived(
     plan.rollback.criteria.filter((r) => measurements[r.window]).map((r) => ruleFires(r, measurements[r.window] as Measurements)).filter((r) => r.fires),
     waivers,
-  ).filter((r) => r.outcome !== 'waived');
+  );
   return { checkpoint, ...checkpointVerdict(judged, rollbackFired), criteria: judged, rollbackFired };
 }
 
@@ -148,7 +153,7 @@ export function judgeWave(input: WaveVerdictInput): WaveVerdict {
   const reasons: string[] = [];
   const failed = primaries.filter((p) => p.outcome === 'fail');
   const open = primaries.filter((p) => p.outcome === 'inconclusive' || p.outcome === 'error');
-  const fired = applyWaivers(input.rollbackFired ?? [], waivers).filter((r) => r.outcome !== 'waived');
+  const fired = notWaived(input.rollbackFired ?? [], waivers);
   if (input.rolledBack) reasons.push('the wave was rolled back');
   for (const p of failed) reasons.push(`primary ${p.id} failed: ${p.deciding.metric} = ${p.deciding.value} (${p.deciding.op} ${p.deciding.threshold})`);
   for (const r of fired) reasons.push(`rollback criterion ${r.id} fired: ${r.metric} = ${r.value}`);
