@@ -7,4 +7,6 @@ module.exports = {
   testTimeout: 60_000,
   // Whole compressed waves share one dev server per file; files run side by side on the 2 cores.
   maxWorkers: 2,
+  // A test that leaks a handle must not hang CI for its whole budget; leaks are still fixed where found.
+  forceExit: true,
 };

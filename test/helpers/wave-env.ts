@@ -96,3 +96,33 @@ export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveSta
   }
   throw new Error(`timed out waiting on wave ${waveId}; last status: ${JSON.stringify(last && { phase: last.phase, checkpoints: last.checkpoints.map((x) => [x.name, x.verdict]) })}`);
 }
+
+/** A worker in a child process (tsx), ready when it says so; `kill()` is a SIGKILL. */
+export async function spawnWorker(address: string, root: string, taskQueue: string) {
+  const { spawn } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const bundleFile = join(root, 'workflow-bundle.js');
+  writeFileSync(bundleFile, (await workflowBundle()).code);
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'worker-process.ts'), address, taskQueue, root, bundleFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    /** SIGTERM (graceful shutdown), SIGKILL if it has not exited within 10 s. */
+    stop: async () => {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

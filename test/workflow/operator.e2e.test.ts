@@ -27,6 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await c?.connection.close();
   await worker?.stop();
   for (const f of fleets) await f.stop();
   await temporal?.stop();

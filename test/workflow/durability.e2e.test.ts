@@ -1,0 +1,57 @@
+// Durability: the worker SIGKILLed mid-wave and replaced, and the Temporal dev server killed and
+// restarted on the same database file. The wave ends as an undisturbed one would, every checkpoint
+// ran exactly once and its files are whole.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TemporalDevServer } from '../../src/stack/temporal-server';
+import type { WaveStatus } from '../../src/workflows/status';
+import { client, localPlan, runWave, spawnWorker, startFleet, startTemporal, tempDir, waitForStatus } from '../helpers/wave-env';
+
+jest.setTimeout(300_000);
+
+test('a wave survives a SIGKILLed worker and a restarted Temporal server, losing nothing and doing nothing twice', async () => {
+  const root = tempDir('durability');
+  const dbFile = join(root, 'temporal.db');
+  let temporal: TemporalDevServer = await startTemporal({ dbFile });
+  const port = temporal.port;
+  const fleet = await startFleet(localPlan(root), root);
+  const TQ = 'durability';
+  let worker = await spawnWorker(temporal.address, root, TQ);
+  let c: Client = await client(temporal.address);
+  try {
+    await runWave(c, fleet.plan, { waveId: 'durable-1', timeScale: 1440, taskQueue: TQ });
+    // Killed while the wave waits on its timers and runs monitor ticks.
+    await waitForStatus(c, 'durable-1', (s) => s.checkpoints[0].ranAt !== null);
+    await worker.kill();
+    await new Promise((r) => setTimeout(r, 3000));
+    worker = await spawnWorker(temporal.address, root, TQ);
+    await waitForStatus(c, 'durable-1', (s) => s.checkpoints[1].ranAt !== null, 180_000);
+
+    // The server crashes and comes back on the same database file.
+    await temporal.kill();
+    await new Promise((r) => setTimeout(r, 2000));
+    temporal = await startTemporal({ dbFile, port });
+    await c.connection.close();
+    c = await client(temporal.address);
+    const end = (await c.workflow.getHandle('durable-1').result()) as WaveStatus;
+
+    expect(end.phase).toBe('completed');
+    expect(end.checkpoints.every((cp) => cp.ranAt !== null && cp.verdict !== null && !cp.note)).toBe(true);
+    // Each checkpoint collected once: one runCheckpoint completed per checkpoint in the history.
+    const history = await c.workflow.getHandle('durable-1').fetchHistory();
+    const completedCheckpoints = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runCheckpoint');
+    expect(completedCheckpoints.length).toBe(4);
+    for (const cp of end.checkpoints) {
+      const summary = JSON.parse(readFileSync(join(cp.artifactsDir!, 'summary.json'), 'utf8'));
+      expect(summary.checkpoint).toBe(cp.name);
+      JSON.parse(readFileSync(join(cp.artifactsDir!, 'agent_status.json'), 'utf8'));
+    }
+    expect(end.interim.ticks).toBeGreaterThan(5);
+  } finally {
+    await c.connection.close().catch(() => undefined);
+    await worker.stop().catch(() => undefined);
+    await fleet.stop();
+    await temporal.stop();
+  }
+});
