@@ -1,0 +1,17 @@
+// The glue between the collectors, the judge, the artifacts and the workflow's status: pure mappings.
+//   to-observation.ts        Collection → the judge's TickObservation / CheckpointObservation
+//   to-checkpoint-record.ts  Collection + judged verdict → CheckpointRecord (writeCheckpoint's input)
+//   to-monitor-sample.ts     Collection → MonitorSample (hourly trend files)
+//   to-wave-record.ts        WaveStatus + wave judgement → WaveRecord (wave.json, final reports)
+//   status-alerts.ts         status alerts / operator actions ⇄ AlertRecord / OperatorAction
+//   control-comparison.ts    the judge's CanaryJudgement → ControlComparison
+//   findings.ts              the judge's trends, anomalies, leaks, restarts → Finding[]
+//   latencies.ts             raw latencies from a probe's encoded HDR histogram
+export * from './to-observation';
+export * from './to-checkpoint-record';
+export * from './to-monitor-sample';
+export * from './to-wave-record';
+export * from './status-alerts';
+export * from './control-comparison';
+export * from './findings';
+export * from './latencies';

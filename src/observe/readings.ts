@@ -1,0 +1,57 @@
+// Small pure helpers shared by the mappings: ISO times, Readings (a number or null with the reason,
+// never an invented zero), the plan's roles and clusters, instance keys.
+import type { Plan } from '../plan/schema';
+import type { Reading, Role } from '../artifacts/types';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** An ISO time for a number of epoch ms, or null when there is none (or it is not a real time). */
+export const isoOrNull = (ms: number | null | undefined): string | null => (typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? iso(ms) : null);
+
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A Reading: the value when it is a finite number, else null with `reasonIfMissing`. `caveat` goes with a value. */
+export function reading(value: number | null | undefined, reasonIfMissing: string, opts: { samples?: number; caveat?: string } = {}): Reading {
+  const samples = opts.samples !== undefined && Number.isInteger(opts.samples) && opts.samples >= 0 ? { samples: opts.samples } : {};
+  if (isNum(value)) return { value, ...(opts.caveat ? { reason: opts.caveat } : {}), ...samples };
+  return { value: null, reason: reasonIfMissing || 'no data', ...samples };
+}
+
+export const missing = (reason: string): Reading => ({ value: null, reason: reason || 'no data' });
+
+export const round = (x: number, digits = 3): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+export interface PlanAgentInfo {
+  agent: string;
+  role: Role;
+  cluster: string | null;
+}
+
+/** The plan's agents, under test first. */
+export function planAgentInfo(plan: Plan): PlanAgentInfo[] {
+  return [
+    ...plan.agents.underTest.map((a) => ({ agent: a.name, role: 'test' as const, cluster: a.cluster })),
+    ...plan.agents.control.map((a) => ({ agent: a.name, role: 'control' as const, cluster: null })),
+  ];
+}
+
+export function roleOf(plan: Plan, agent: string): Role | null {
+  if (plan.agents.underTest.some((a) => a.name === agent)) return 'test';
+  if (plan.agents.control.some((a) => a.name === agent)) return 'control';
+  return null;
+}
+
+/** Every expected agent instance (host × agent), hosts in plan order, agents under test first. */
+export function expectedInstances(plan: Plan): (PlanAgentInfo & { host: string })[] {
+  return plan.hosts.flatMap((h) => planAgentInfo(plan).map((a) => ({ ...a, host: h.name })));
+}
+
+export const instanceKey = (host: string, agent: string): string => `${agent}@${host}`;
+
+/** Keeps the first `n` distinct strings, in order. */
+export function distinct(items: readonly string[]): string[] {
+  return [...new Set(items.filter((s) => s !== ''))];
+}
