@@ -27,11 +27,10 @@ function row(m: MetricJudgement): ComparisonRow {
   const test = side(m, 'test', def.stat, def.scale);
   const control = side(m, 'control', def.stat, def.scale);
   let deltaPct: Reading;
-  if (m.classification === 'Nodata') deltaPct = { value: null, reason: m.reason || 'no data' };
-  else if (test.value === null || control.value === null) deltaPct = { value: null, reason: 'a side has no value' };
+  if (test.value === null || control.value === null) deltaPct = { value: null, reason: m.classification === 'Nodata' ? m.reason || 'no data' : 'a side has no value' };
   else if (control.value === 0) deltaPct = { value: null, reason: 'control is 0: a relative change is undefined' };
   else deltaPct = { value: ((test.value - control.value) / Math.abs(control.value)) * 100, reason: `${def.what}; ${m.reason}` };
-  const tested = m.classification !== 'Nodata' && m.pValue !== null;
+  const tested = m.classification !== 'Nodata';
   return {
     metric: def.metric,
     test,
