@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toWaveRecord, alertRecordsOf, alertViewOf, operatorActionsOf, parseAlertMessage, alertRecordsFromState } from '../../src/observe';
+import type { WaveStatus } from '../../src/workflows/status';
+import { emptyAlertState, evaluateAlerts, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
+import { MemoryArtifactStore } from '../../src/artifacts/store';
+import { writeWaveRecord } from '../../src/artifacts/wave';
+import { validate } from '../artifacts/jsonschema';
+import { H, START, wave2Plan } from './fixtures';
+
+const plan = wave2Plan();
+const at = (ms: number) => new Date(START + ms).toISOString();
+
+function status(over: Partial<WaveStatus> = {}): WaveStatus {
+  return {
+    waveId: 'wave2-1', wave: 'wave2', phase: 'completed', verdict: 'NO-GO', paused: false, policy: 'auto', timeScale: 1,
+    startAt: at(0), endsAt: at(24 * H), nextCheckpoint: null,
+    checkpoints: [
+      { name: 'T+1h', dueAt: at(H), ranAt: at(H + 60_000), verdict: 'PASS', criteria: [], artifactsDir: '/x/monitoring/checkpoints/wave2/T+1h' },
+      { name: 'T+6h', dueAt: at(6 * H), ranAt: at(6 * H + 60_000), verdict: 'FAIL', criteria: [], artifactsDir: '/x/monitoring/checkpoints/wave2/T+6h.recollect-1' },
+      { name: 'T+12h', dueAt: at(12 * H), ranAt: null, verdict: null, criteria: [], artifactsDir: null },
+      { name: 'T+24h', dueAt: at(24 * H), ranAt: null, verdict: null, criteria: [], artifactsDir: null },
+    ],
+    interim: { ticks: 80, skippedTicks: 3, lastTickAt: at(7 * H), agentsActive: '5/6', lastTickNote: null, firing: [] },
+    alerts: [
+      { id: 'error-rate-warning:test', rule: 'error-rate-warning', severity: 'warning', scope: 'test', state: 'resolved', firstFiredAt: at(5 * H), lastFiredAt: at(5.5 * H), resolvedAt: at(6.5 * H), message: 'Error rate > 0.1% [test]: errors.rate_pct = 0.4 (> 0.1)' },
+      { id: 'error-rate-critical:test', rule: 'error-rate-critical', severity: 'critical', scope: 'test', state: 'acknowledged', firstFiredAt: at(5.5 * H), lastFiredAt: at(7 * H), acknowledgedBy: 'alice', message: 'Error rate > 1% [test]: errors.rate_pct = 2.5 (> 1) — 50 errors / 2000 messages' },
+    ],
+    rollback: {
+      requested: true,
+      trigger: { kind: 'criterion', by: 'wavewatch', reason: 'Error rate > 1%: errors.rate_pct = 2.5 (> 1)', criterion: 'rollback-error-rate' },
+      executed: true, startedAt: at(7 * H), finishedAt: at(7 * H + 120_000), ok: true,
+      steps: [
+        { name: 'stop-agents-under-test', state: 'done', finishedAt: at(7 * H + 60_000), targets: [
+          { target: 'network-expert@dgx-1', outcome: 'done', exitCode: 0 },
+          { target: 'tdd-expert@dgx-1', outcome: 'skipped', exitCode: 0, message: 'already inactive' },
+        ] },
+        { name: 'disable-agents-under-test', state: 'pending', targets: [] },
+      ],
+      verification: 'all agents under test inactive',
+    },
+    hold: null,
+    waivers: [],
+    operatorActions: [
+      { at: at(6 * H), kind: 'acknowledgeAlert', by: 'alice', reason: 'looking', accepted: true, note: 'error-rate-critical:test' },
+      { at: at(6.2 * H), kind: 'waiveCriterion', by: 'bob', reason: 'no', accepted: false, note: 'unknown criterion "x"' },
+      { at: at(6.3 * H), kind: 'automation', by: 'wavewatch', reason: '', accepted: false, note: 'automatic rollback suppressed: automation paused' },
+    ],
+    problems: [],
+    artifactsDir: '/x/monitoring/checkpoints/wave2',
+    runs: 1,
+    ...over,
+  } as WaveStatus;
+}
+
+describe('toWaveRecord', () => {
+  it('maps the status: times, checkpoints with collections and gaps, alerts, actions, rollback per target, timeline, skipped ticks', async () => {
+    const w = toWaveRecord(plan, status(), { criteria: [], verdictReason: 'the wave was rolled back' });
+    expect(w).toMatchObject({
+      wave: 'wave2', waveId: 'wave2-1', title: 'Sprint 5.3 Wave 2', monitoringStart: at(0), plannedEnd: at(24 * H), timeScale: 1,
+      phase: 'completed', verdict: 'NO-GO', verdictReason: 'the wave was rolled back', skippedTicks: 3,
+    });
+    expect(w.finishedAt).toBe(at(7 * H + 120_000));
+    expect(w.checkpoints.map((c) => [c.name, c.collection, c.verdict, c.gap ?? null])).toEqual([
+      ['T+1h', 0, 'PASS', null],
+      ['T+6h', 1, 'FAIL', null],
+      ['T+12h', 0, null, 'not collected: wave ended before it was due'],
+      ['T+24h', 0, null, 'not collected: wave ended before it was due'],
+    ]);
+    expect(w.rollback).toMatchObject({ executed: true, trigger: 'rollback-error-rate', startedAt: at(7 * H), finishedAt: at(7 * H + 120_000) });
+    expect(w.rollback!.steps.map((s) => [s.name, s.target, s.state])).toEqual([
+      ['stop-agents-under-test', 'network-expert@dgx-1', 'done'],
+      ['stop-agents-under-test', 'tdd-expert@dgx-1', 'skipped'],
+      ...plan.hosts.flatMap((h) => plan.agents.underTest.map((a) => ['disable-agents-under-test', `${a.name}@${h.name}`, 'pending'])),
+    ]);
+    expect(w.rollback!.steps[1].detail).toBe('exit 0: already inactive');
+    expect(w.operatorActions.map((o) => o.outcome)).toEqual(['accepted', 'rejected: unknown criterion "x"', 'noted: automatic rollback suppressed: automation paused']);
+    expect(w.operatorActions[0].detail).toBe('error-rate-critical:test');
+    const crit = w.alerts.find((a) => a.rule === 'error-rate-critical')!;
+    expect(crit).toMatchObject({
+      title: 'Error rate > 1%', state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: at(6 * H), escalated: true, value: 2.5, threshold: 1,
+      resolvedAt: null, lastFiredAt: at(7 * H),
+    });
+    expect(crit.actionTaken).toMatch(/^Rollback initiated/);
+    expect(w.alerts.find((a) => a.rule === 'error-rate-warning')).toMatchObject({ escalated: false, value: 0.4, threshold: 0.1, acknowledgedAt: null, actionTaken: expect.stringContaining('resolved') });
+    const kinds = w.timeline.map((e) => e.kind);
+    expect(kinds[0]).toBe('start');
+    expect(kinds).toEqual(expect.arrayContaining(['checkpoint', 'alert', 'operator', 'rollback', 'verdict']));
+    // checkpoints due after the wave ended are not timeline gaps (their refs say why they were not collected)
+    expect(kinds).not.toContain('gap');
+    expect(w.timeline.map((e) => e.at)).toEqual([...w.timeline.map((e) => e.at)].sort());
+    const store = new MemoryArtifactStore();
+    await writeWaveRecord(store, plan, w);
+    const doc = JSON.parse((await store.read(`${plan.output.dir}/wave.json`))!);
+    expect(validate(JSON.parse(readFileSync(join(__dirname, '../../schemas/wave.schema.json'), 'utf8')), doc)).toEqual([]);
+  });
+
+  it('a running wave: no verdict, no finish time, no rollback, no gaps', () => {
+    const s = status({ phase: 'monitoring', verdict: null, rollback: { requested: false, trigger: null, executed: false, startedAt: null, finishedAt: null, ok: null, steps: [{ name: 'stop-agents-under-test', state: 'pending', targets: [] }], verification: null }, alerts: [], operatorActions: [] });
+    const w = toWaveRecord(plan, s, { criteria: [], verdictReason: '' });
+    expect(w).toMatchObject({ verdict: null, finishedAt: null, rollback: null });
+    expect(w.checkpoints.every((c) => c.gap === undefined)).toBe(true);
+    expect(w.timeline.some((e) => e.kind === 'verdict' || e.kind === 'gap')).toBe(false);
+  });
+});
+
+describe('status alerts ⇄ records', () => {
+  it('parses the value and threshold of both message formats', () => {
+    expect(parseAlertMessage('Agent crashes [test]: agents.crashes = 1 (> 0) — tdd-expert@dgx-2: x')).toEqual({ metric: 'agents.crashes', value: 1, op: '>', threshold: 0 });
+    expect(parseAlertMessage('Agent crashes: agents.crashes = n/a (> 0)')).toEqual({ metric: 'agents.crashes', value: null, op: '>', threshold: 0 });
+    expect(parseAlertMessage('free text')).toBeNull();
+  });
+
+  it('the judge alert state → views → records → views round trip; the full state gives exact times', () => {
+    let st = emptyAlertState();
+    const evals = evaluateAlerts(plan, { test: { 'agents.crashes': { value: 2, samples: 6 } }, control: {} }, plan.alerts.filter((r) => r.id === 'agent-crash'));
+    st = stepAlerts(st, evals, START + H, plan).state;
+    st = acknowledgeAlert(st, { alertId: st.alerts[0].id, by: 'carol' }, START + H + 1000).state;
+    const views = alertViews(st);
+    const recs = alertRecordsOf(views, plan);
+    expect(recs[0]).toMatchObject({ id: 'agent-crash:test', title: 'Agent crashes', severity: 'critical', state: 'acknowledged', acknowledgedBy: 'carol', acknowledgedAt: null, value: 2, threshold: 0, actionTaken: 'Paged; acknowledged by carol' });
+    expect(recs.map(alertViewOf)).toEqual(views);
+    expect(alertRecordsFromState(st, plan)[0]).toMatchObject({ acknowledgedAt: at(H + 1000), value: 2 });
+    expect(alertRecordsOf(views, plan, { policy: 'observe' })[0].actionTaken).toMatch(/^None \(recorded only\)/);
+  });
+
+  it('operator actions: accepted with a note keeps it as detail', () => {
+    expect(operatorActionsOf([{ at: at(0), kind: 'extendWave', by: 'dave', reason: 'weekend', accepted: true, note: 'final checkpoint now due x' }])).toEqual([
+      { at: at(0), kind: 'extendWave', by: 'dave', reason: 'weekend', detail: 'final checkpoint now due x', outcome: 'accepted' },
+    ]);
+  });
+});
