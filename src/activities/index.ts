@@ -1,120 +1,315 @@
-// Activities: thin Temporal wrappers (heartbeats, cancellation, summaries) over the collectors,
-// the judge, the artifact writers and the notifiers, which know nothing of Temporal. Built once per
-// worker around long-lived clients (SSH pools, the artifact store).
-import { Context } from '@temporalio/activity';
+// Activities: thin Temporal wrappers (heartbeats, cancellation, retries, summaries) over the
+// collectors, the judge, the artifact writers and the notifiers, which know nothing of Temporal.
+// Built once per worker around long-lived clients (SSH pools, the mail transport, the store).
+import { setMaxListeners } from 'node:events';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifacts/store';
-import { collectAgentStatus } from '../collect/hosts/agent-status';
-import { evaluateRule, ruleFires } from '../judge/rules';
+import { ObservationLog, type LogEntry } from '../artifacts/observation-log';
+import { appendAlertLog } from '../artifacts/alertlog';
+import { readCheckpoint, writeCheckpoint } from '../artifacts/checkpoint';
+import { writeHourlyTrend } from '../artifacts/hourly';
+import { readWaveRecord } from '../artifacts/wave';
+import { writeFinalReports } from '../report/regenerate';
+import { collectWave, EMPTY_CARRY, type CollectionKind } from '../collect/wave-collection';
+import { CONTROL_SCOPE, measure, measureAll, TEST_SCOPE, tickMetrics, type JudgeContext } from '../judge/measurements';
+import { evaluateAlerts } from '../judge/alerts';
+import { decideRollback } from '../judge/rollback-decision';
+import { judgeCheckpoint, judgeWave } from '../judge/verdict';
+import { compareTestVsControl } from '../judge/comparison';
+import { evaluateRule } from '../judge/rules';
+import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, alertRecordsOf, operatorActionsOf } from '../observe';
+import { checkpointNotification, finalNotification, incidentNotification } from '../notify/templates';
+import { MailSendError, sendNotification } from '../notify/send';
+import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';
-import { agentMeasurements, checkpointVerdict, problemsOf } from './observe';
 import type { SshPools } from './ssh-pools';
 import type {
+  AlertsInput,
   CheckpointInput,
   CheckpointResult,
+  CollectInput,
   FinishInput,
   FinishResult,
+  JudgeWaveInput,
+  JudgeWaveResult,
   RollbackStepInput,
   RollbackStepResult,
-  TickInput,
   TickResult,
+  WaveRef,
 } from './types';
 
 export interface ActivityDeps {
   store: ArtifactStore;
   pools: SshPools;
+  /** null when no SMTP server is configured: notifications are then recorded as not sent. */
+  mail: MailTransport | null;
 }
 
+const HOUR = 3_600_000;
+
 /** Keeps the activity alive in the server's eyes while a long collection runs. */
-function heartbeatEvery<T>(ms: number, work: Promise<T>): Promise<T> {
+function heartbeats(): { beat: (what?: string) => void; stop: () => void } {
   const ctx = Context.current();
-  const timer = setInterval(() => ctx.heartbeat(), ms);
-  return work.finally(() => clearInterval(timer));
+  let last = '';
+  const beat = (what?: string) => {
+    if (what) last = what;
+  };
+  const timer = setInterval(() => ctx.heartbeat(last), 3000);
+  return { beat, stop: () => clearInterval(timer) };
+}
+
+/** Measurement windows follow the time scale but never below what still yields data (product.md). */
+function probeRate(ref: WaveRef): number {
+  const planned = ref.plan.nats.probe.ratePerSecond;
+  return Math.min(planned * ref.timeScale, Math.max(planned, 100));
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { store, pools } = deps;
+  const logOf = (ref: WaveRef) => new ObservationLog(store, ref.plan.output.dir);
+  const judgeCtx = (input: CollectInput): JudgeContext => ({ plan: input.plan, startMs: input.startAtMs, endMs: input.endMs });
+
+  /** Collects, records the observation under its seq, and returns the wave's history up to it. */
+  async function collect(input: CollectInput, kind: CollectionKind, name: string | null) {
+    const { plan } = input;
+    const ctx = Context.current();
+    // Every SSH command and probe listens for cancellation on this one signal.
+    setMaxListeners(0, ctx.cancellationSignal);
+    const hb = heartbeats();
+    try {
+      const log = logOf(input);
+      const prev = await log.before(input.seq);
+      const { collection, carry } = await collectWave(plan, {
+        kind,
+        name,
+        seq: input.seq,
+        pool: pools.forPlan(plan),
+        carry: prev?.carry ?? EMPTY_CARRY,
+        sinceMs: prev ? prev.observation.at : input.sinceMs,
+        samplingWindowMs: plan.nats.sampling.window / input.timeScale,
+        probeRatePerSecond: probeRate(input),
+        attempt: ctx.info.attempt,
+        signal: ctx.cancellationSignal,
+        onProgress: hb.beat,
+      });
+      const entry: LogEntry = {
+        seq: input.seq,
+        observation: toObservation(plan, collection, prev?.cpu ?? null),
+        carry,
+        cpu: unitCounters(collection),
+        sample: kind === 'baseline' ? null : toMonitorSample(plan, collection),
+      };
+      await log.append(entry);
+      const entries = await log.entries(input.seq);
+      return { collection, entries, history: entries.map((e) => e.observation), prev };
+    } finally {
+      hb.stop();
+    }
+  }
+
+  /** The hourly trend files of plan hours completed since the previous collection. */
+  async function writeHours(input: CollectInput, entries: LogEntry[], prevAt: number | null, at: number) {
+    const hourOf = (t: number) => Math.floor(((t - input.startAtMs) * input.timeScale) / HOUR);
+    const planHourMs = HOUR / input.timeScale;
+    const from = prevAt === null ? 0 : hourOf(prevAt);
+    for (let h = Math.max(from, hourOf(at) - 3) + 1; h <= hourOf(at); h++) {
+      const start = input.startAtMs + (h - 1) * planHourMs;
+      const end = start + planHourMs;
+      const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s && Date.parse(s.at) >= start && Date.parse(s.at) < end);
+      await writeHourlyTrend(store, input.plan, { waveId: input.waveId, hour: h, timeScale: input.timeScale, from: new Date(start).toISOString(), to: new Date(end).toISOString(), samples });
+    }
+  }
 
   return {
-    /** One monitor tick: agent status of every instance, judged against the alert and rollback rules. */
-    async monitorTick(input: TickInput): Promise<TickResult> {
-      const started = Date.now();
-      const pool = pools.forPlan(input.plan);
-      const statuses = await heartbeatEvery(5000, collectAgentStatus(pool, input.plan));
-      const m = agentMeasurements(input.plan, statuses);
-      const rollbackFiring = input.plan.rollback.criteria
-        .filter((r) => r.window === 'tick')
-        .map((r) => ruleFires(r, m.test))
-        .filter((r) => r.fires);
-      const alertsFiring = input.plan.alerts.flatMap((rule) =>
-        (['test', 'control'] as const)
-          .map((role) => ({ role, r: ruleFires(rule, m[role]) }))
-          .filter(({ r }) => r.fires)
-          .map(({ role, r }) => ({ ...r, severity: rule.severity, scope: role === 'test' ? 'agents under test' : 'control agents' })),
-      );
-      const problems = problemsOf(statuses);
-      const under = statuses.filter((s) => s.role === 'test');
+    /** T+0: probes before anything else, the wave's own baseline for degradation. */
+    async collectBaseline(input: CollectInput): Promise<{ at: number; probes: number }> {
+      const { collection } = await collect(input, 'baseline', 'T+0');
+      return { at: collection.finishedAt, probes: collection.probes?.underTest.sent ?? 0 };
+    },
+
+    /** One monitor tick: status, errors, load and memory, NATS health, a light probe; alert and rollback rules judged. */
+    async monitorTick(input: CollectInput): Promise<TickResult> {
+      const { plan } = input;
+      const { collection, entries, history, prev } = await collect(input, 'tick', null);
+      const ctx = judgeCtx(input);
+      const only = tickMetrics(plan);
+      const test = measure(ctx, history, 'tick', TEST_SCOPE, only);
+      const control = measure(ctx, history, 'tick', CONTROL_SCOPE, only);
+      const evaluations = evaluateAlerts(plan, { test, control });
+      const rollback = decideRollback(plan, { tick: test }, input.policy);
+      await writeHours(input, entries, prev?.observation.at ?? null, collection.finishedAt);
+      const agents = collection.hosts?.agents ?? [];
+      const under = agents.filter((a) => a.role === 'test');
+      const problems = agents
+        .filter((a) => a.state !== 'active')
+        .map((a) => ({ host: a.host, agent: a.agent, role: a.role, state: a.state, ...(a.error ? { error: a.error } : {}) }));
+      const natsReachable = collection.health ? collection.health.reachable : null;
+      const notes = [
+        ...problems.map((p) => `${p.agent}@${p.host} ${p.state}${p.error ? ` (${p.error})` : ''}`),
+        ...(natsReachable === false ? ['NATS unreachable'] : []),
+      ];
       return {
-        at: started,
-        durationMs: Date.now() - started,
+        at: collection.finishedAt,
+        durationMs: collection.finishedAt - collection.startedAt,
         agentsTotal: under.length,
-        agentsActive: under.filter((s) => s.state === 'active').length,
-        hostsUnreachable: m.unreachableHosts,
+        agentsActive: under.filter((a) => a.state === 'active').length,
+        hostsUnreachable: collection.hosts?.unreachable.map((u) => u.host) ?? [],
+        natsReachable,
         problems,
-        rollbackFiring,
-        alertsFiring,
-        note: problems.length ? problems.map((p) => `${p.agent}@${p.host} ${p.state}${p.error ? ` (${p.error})` : ''}`).join('; ') : null,
+        evaluations,
+        rollback: rollback.triggers,
+        note: notes.length ? notes.join('; ') : null,
       };
     },
 
-    /** A checkpoint: collect, write the spec's files under output.dir/<folder>/, judge its criteria. */
+    /** A checkpoint: collect everything, judge its criteria, write the spec's files under output.dir/<folder>/. */
     async runCheckpoint(input: CheckpointInput): Promise<CheckpointResult> {
       const { plan } = input;
-      const ranAtMs = Date.now();
-      const pool = pools.forPlan(plan);
-      const statuses = await heartbeatEvery(5000, collectAgentStatus(pool, plan));
-      const m = agentMeasurements(plan, statuses);
-      const isPlanned = plan.checkpoints.some((c) => c.name === input.checkpoint);
-      const criteria = plan.criteria
-        .filter((c) => (isPlanned ? c.checkpoints.includes(input.checkpoint) : true))
-        .map((c) => {
-          const r = evaluateRule(c, m.test);
-          const w = input.waivers.find((x) => x.criterion === c.id);
-          return w && r.outcome !== 'pass' ? { ...r, outcome: 'waived' as const, waiver: { reason: w.reason, by: w.by } } : r;
-        });
+      const { collection, entries, history } = await collect(input, 'checkpoint', input.folder);
+      const all = measureAll(judgeCtx(input), history);
+      const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
+      const decision = decideRollback(plan, all.test, input.policy);
+      const canary = compareTestVsControl(plan, history, input.startAtMs, 'checkpoint');
       const primary = new Set(plan.criteria.filter((c) => c.primary).map((c) => c.id));
-      const verdict = checkpointVerdict(criteria, primary);
-      const rollbackFiring = plan.rollback.criteria.map((r) => ruleFires(r, m.test)).filter((r) => r.fires);
-      const dir = `${plan.output.dir}/${input.folder}`;
-      const summary = {
-        schemaVersion: 1,
-        wave: plan.wave.name,
-        waveId: input.waveId,
-        checkpoint: input.checkpoint,
-        dueAt: new Date(input.dueAtMs).toISOString(),
-        collectedAt: new Date(ranAtMs).toISOString(),
-        verdict,
-        criteria,
-        metrics: m.test,
-        control: m.control,
+      const verdictReason = judged.reasons.length ? judged.reasons.join('; ') : 'every criterion passed';
+      const record = toCheckpointRecord(
+        plan,
+        collection,
+        {
+          verdict: judged.verdict,
+          verdictReason,
+          criteria: judged.criteria.map((c) => ({ ...c, primary: primary.has(c.id) })),
+          comparison: toControlComparison(canary),
+          findings: [],
+        },
+        {
+          waveId: input.waveId,
+          offsetMs: plan.checkpoints.find((c) => c.name === input.checkpoint)?.at ?? Math.round((input.dueAtMs - input.startAtMs) * input.timeScale),
+          dueAt: new Date(input.dueAtMs).toISOString(),
+          collection: 0,
+          alerts: alertRecordsOf(input.status.alerts, plan),
+          operatorActions: operatorActionsOf(input.status.operatorActions),
+          history,
+        },
+      );
+      const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s);
+      const written = await writeCheckpoint(store, plan, record, { samples, monitoringStart: new Date(input.startAtMs).toISOString(), timeScale: input.timeScale });
+      return {
+        name: input.checkpoint,
+        folder: input.folder,
+        artifactsDir: store.locate(written.dir),
+        ranAtMs: collection.finishedAt,
+        verdict: judged.verdict,
+        verdictReason,
+        criteria: judged.criteria,
+        rollback: decision.triggers,
+        problems: written.problems,
       };
-      await store.write(`${dir}/agent_status.json`, JSON.stringify({ wave: plan.wave.name, checkpoint: input.checkpoint, agents: statuses }, null, 2) + '\n');
-      await store.write(`${dir}/summary.json`, JSON.stringify(summary, null, 2) + '\n');
-      return { name: input.checkpoint, folder: input.folder, artifactsDir: store.locate(dir), ranAtMs, verdict, criteria, rollbackFiring };
+    },
+
+    /** The checkpoint email, from the stored record (so a retry sends the same message). */
+    async notifyCheckpoint(input: WaveRef & { checkpoint: string; next: { name: string; dueAt: string } | null }): Promise<string> {
+      if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
+      const record = await readCheckpoint(store, input.plan, input.checkpoint);
+      if (!record) throw ApplicationFailure.nonRetryable(`no stored record for checkpoint ${input.checkpoint}`);
+      return send(input, checkpointNotification(input.plan, record, input.next));
+    },
+
+    /** Alert events into the alert log (always), then their emails. */
+    async recordAlerts(input: AlertsInput): Promise<number> {
+      const records = alertRecordsOf(input.status.alerts, input.plan);
+      for (const e of input.entries) {
+        const alert = records.find((a) => a.id === e.alertId);
+        await appendAlertLog(store, input.plan, {
+          id: e.id,
+          at: e.at,
+          wave: input.plan.wave.name,
+          waveId: input.waveId,
+          event: e.event,
+          alertId: e.alertId,
+          rule: e.rule,
+          ...(alert ? { title: alert.title } : {}),
+          severity: e.severity,
+          scope: e.scope,
+          state: e.state,
+          message: e.note ? `${e.message} (${e.note})` : e.message,
+          value: e.value,
+          threshold: e.threshold,
+          ...(e.by ? { by: e.by } : {}),
+        });
+      }
+      return input.entries.length;
+    },
+
+    async notifyIncident(input: AlertsInput): Promise<string[]> {
+      if (!deps.mail) return ['email not configured (WAVEWATCH_SMTP_HOST unset)'];
+      const records = alertRecordsOf(input.status.alerts, input.plan);
+      const out: string[] = [];
+      for (const n of input.notifications) {
+        const alert = records.find((a) => a.id === n.alertId);
+        if (!alert) continue;
+        out.push(await send(input, incidentNotification(input.waveId, { ...alert, message: n.message }, n.kind, new Date(n.at).toISOString())));
+      }
+      return out;
+    },
+
+    /** GO / NO-GO / held for a human, from the whole wave's data. */
+    async judgeWave(input: JudgeWaveInput): Promise<JudgeWaveResult> {
+      const { plan } = input;
+      const history = (await logOf(input).entries(input.seq)).map((e) => e.observation);
+      const final = measureAll({ plan, startMs: input.startAtMs, endMs: input.endMs }, history).test;
+      const v = judgeWave({ plan, checkpoints: input.checkpoints, final, waivers: input.waivers, rolledBack: input.rolledBack, rollbackFired: input.rollbackFired });
+      const byId = new Map(v.primaries.map((p) => [p.id, p.deciding]));
+      const criteria = plan.criteria.map((c) => {
+        const r = byId.get(c.id) ?? (final[c.window] ? evaluateRule(c, final[c.window]!) : evaluateRule(c, {}));
+        return { ...r, primary: c.primary };
+      });
+      return { decision: v.decision, reasons: v.reasons, held: v.held, criteria };
     },
 
     async runRollbackStep(input: RollbackStepInput): Promise<RollbackStepResult> {
       const step = input.plan.rollback.steps[input.stepIndex];
-      const result = await heartbeatEvery(5000, runRollbackStep(pools.forPlan(input.plan), input.plan, step));
-      return { name: step.name, ...result };
+      const hb = heartbeats();
+      try {
+        const result = await runRollbackStep(pools.forPlan(input.plan), input.plan, step);
+        return { name: step.name, ...result };
+      } finally {
+        hb.stop();
+      }
     },
 
-    /** The wave's end: its final status beside the checkpoints. */
+    /** The wave's end: wave.json, final_analysis.md and the reports with their charts. */
     async finishWave(input: FinishInput): Promise<FinishResult> {
-      const path = `${input.plan.output.dir}/wave_status.json`;
-      await store.write(path, JSON.stringify(input.status, null, 2) + '\n');
-      return { files: [store.locate(path)] };
+      const { plan } = input;
+      const judgement = input.judgement ?? { criteria: [], reasons: [] };
+      const record = toWaveRecord(plan, input.status, { criteria: judgement.criteria, verdictReason: judgement.reasons.join('; ') || verdictText(input.status) });
+      const r = await writeFinalReports(store, plan, record);
+      return { files: r.files.map((f) => store.locate(f)), reportPath: store.locate(plan.output.reportDoc), problems: r.problems };
+    },
+
+    async notifyFinal(input: WaveRef): Promise<string> {
+      if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
+      const wave = await readWaveRecord(store, input.plan);
+      if (!wave) throw ApplicationFailure.nonRetryable('no stored wave record');
+      return send(input, finalNotification(wave));
     },
   };
+
+  async function send(ref: WaveRef, n: Parameters<typeof sendNotification>[2]): Promise<string> {
+    try {
+      const r = await sendNotification(deps.mail!, ref.plan, n);
+      return r.sent ? `sent ${r.subject} to ${r.accepted.length} recipient(s)` : `not sent: no recipients for ${r.subject}`;
+    } catch (err) {
+      if (err instanceof MailSendError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MailRefused');
+      throw err;
+    }
+  }
+}
+
+function verdictText(s: FinishInput['status']): string {
+  if (s.verdict === 'ABORTED') return `aborted by an operator`;
+  if (s.rollback.executed) return `rolled back: ${s.rollback.trigger?.reason ?? ''}`;
+  return s.verdict ?? '';
 }
 
 export type Activities = ReturnType<typeof createActivities>;

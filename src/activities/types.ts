@@ -2,7 +2,11 @@
 // goes to the artifact store (claim check), so history stays small however large the fleet.
 import type { Plan } from '../plan/schema';
 import type { RuleResult } from '../judge/rules';
-import type { CheckpointVerdict, RollbackTargetResult, WaveStatus } from '../workflows/status';
+import type { AlertEvaluation, AlertLogEntry as JudgeAlertLogEntry, AlertNotification } from '../judge/alerts';
+import type { RollbackTrigger } from '../judge/rollback-decision';
+import type { WaveDecision } from '../judge/verdict';
+import type { CriterionResult } from '../artifacts/types';
+import type { CheckpointVerdict, Policy, WaveStatus } from '../workflows/status';
 
 export interface WaveRef {
   plan: Plan;
@@ -11,10 +15,14 @@ export interface WaveRef {
   timeScale: number;
 }
 
-export interface TickInput extends WaveRef {
-  index: number;
-  /** Start of the window this tick covers (the previous tick, or the monitoring start). */
+/** Every collection of a wave has a number from the workflow: retries reuse it. */
+export interface CollectInput extends WaveRef {
+  seq: number;
+  /** Start of the window when no earlier collection is known (monitoring start). */
   sinceMs: number;
+  /** The wave's planned end on the wave's clock (extendWave moves it). */
+  endMs: number;
+  policy: Policy;
 }
 
 export interface InstanceProblem {
@@ -31,21 +39,27 @@ export interface TickResult {
   agentsTotal: number;
   agentsActive: number;
   hostsUnreachable: string[];
+  natsReachable: boolean | null;
   /** Only the instances that are not active: the list stays empty on a healthy fleet. */
   problems: InstanceProblem[];
-  /** Rollback criteria and alert rules whose comparison holds on this tick's data, with evidence. */
-  rollbackFiring: RuleResult[];
-  alertsFiring: (RuleResult & { severity: 'critical' | 'warning'; scope: string })[];
+  /** The alert rules judged on this tick (input to the workflow's alert state machine). */
+  evaluations: AlertEvaluation[];
+  /** Rollback criteria that fired, with the policy's effective action and the evidence. */
+  rollback: RollbackTrigger[];
   note: string | null;
 }
 
-export interface CheckpointInput extends WaveRef {
+export interface CheckpointInput extends CollectInput {
   checkpoint: string;
   /** Folder under output.dir: the checkpoint's name, or "manual-N" for collectNow. */
   folder: string;
+  /** Whose criteria judge it: the checkpoint itself, or for a manual collection the next one due. */
+  criteriaOf: string;
   dueAtMs: number;
-  /** Criteria waived by operators so far: reported as "waived" with the reason. */
   waivers: { criterion: string; reason: string; by: string }[];
+  /** For the checkpoint's files: the wave's alerts and operator actions so far. */
+  status: Pick<WaveStatus, 'alerts' | 'operatorActions'>;
+  next: { name: string; dueAt: string } | null;
 }
 
 export interface CheckpointResult {
@@ -54,8 +68,33 @@ export interface CheckpointResult {
   artifactsDir: string;
   ranAtMs: number;
   verdict: CheckpointVerdict;
+  verdictReason: string;
   criteria: RuleResult[];
-  rollbackFiring: RuleResult[];
+  rollback: RollbackTrigger[];
+  /** Problems writing derived files (the data files are written regardless). */
+  problems: string[];
+}
+
+export interface AlertsInput extends WaveRef {
+  entries: JudgeAlertLogEntry[];
+  notifications: AlertNotification[];
+  status: Pick<WaveStatus, 'alerts'>;
+}
+
+export interface JudgeWaveInput extends WaveRef {
+  seq: number;
+  endMs: number;
+  waivers: { criterion: string; reason: string; by: string }[];
+  checkpoints: { checkpoint: string; criteria: RuleResult[] }[];
+  rolledBack: boolean;
+  rollbackFired: RuleResult[];
+}
+
+export interface JudgeWaveResult {
+  decision: WaveDecision;
+  reasons: string[];
+  held: string[];
+  criteria: CriterionResult[];
 }
 
 export interface RollbackStepInput extends WaveRef {
@@ -65,13 +104,16 @@ export interface RollbackStepInput extends WaveRef {
 export interface RollbackStepResult {
   name: string;
   ok: boolean;
-  targets: RollbackTargetResult[];
+  targets: import('../workflows/status').RollbackTargetResult[];
 }
 
 export interface FinishInput extends WaveRef {
   status: WaveStatus;
+  judgement: JudgeWaveResult | null;
 }
 
 export interface FinishResult {
   files: string[];
+  reportPath: string;
+  problems: string[];
 }

@@ -8,6 +8,7 @@ import { connectClient, defaultWaveId, signalWave, startWave, updateWave, waveSt
 import { formatStatus } from './format-status';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
+import { registerInspectCommands } from './inspect';
 
 const program = new Command('wavewatch')
   .description('24-hour monitoring of a deployment wave as one durable Temporal workflow')
@@ -172,6 +173,7 @@ program
 
 registerDevCommands(program, settings);
 registerRunCommands(program, settings);
+registerInspectCommands(program, settings);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof PlanError) {

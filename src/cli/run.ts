@@ -1,14 +1,14 @@
-// Long-running commands: the worker, the simulated fleet, and the demo (the main job on the
-// embedded default: a local Temporal dev server, NATS and a simulated fleet on 127.0.0.1).
-import { join, resolve } from 'node:path';
+// Long-running commands: the worker, the simulated fleet, and the demo (src/cli/demo.ts: the main
+// job on the embedded default: a local Temporal dev server, NATS and a simulated fleet on 127.0.0.1).
 import type { Command } from 'commander';
 import { loadPlan } from '../plan/load';
 import { createWaveWorker } from '../worker/worker';
 import { startLocalFleet } from '../stack/local-stack';
-import { startTemporalDevServer, waitForTemporal, type TemporalDevServer } from '../stack/temporal-server';
-import { connectClient, defaultWaveId, startWave, waveStatus } from '../client/waves';
+import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
-import type { WaveStatus } from '../workflows/status';
+import { loadScenario, parseStartAt, parseTimeScale, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
+import { runScenario } from '../sim/scenario-runner';
+import { registerDemoCommand } from './demo';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -33,69 +33,48 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
 
   program
     .command('sim')
-    .description('run only the simulated fleet of a local plan (SSH hosts + NATS agents on 127.0.0.1)')
+    .description('run only the simulated fleet of a local plan (SSH hosts + NATS agents on 127.0.0.1), optionally with a scenario\'s faults')
     .requiredOption('--plan <file>', 'plan pointing at 127.0.0.1', 'plans/local.yaml')
-    .action(async (o: { plan: string }) => {
-      const fleet = await startLocalFleet({ plan: loadPlan(o.plan), stateDir: '.wavewatch' });
+    .option('--scenario <file>', 'faults to inject (docs/demo.md, "Scenario files")')
+    .option('--start-at <time>', 'the monitoring start the fault times count from: ISO time, "now" or "-2h"', 'now')
+    .option('--time-scale <n>', 'the wave\'s time scale: fault times are divided by it', '1')
+    .action(async (o: { plan: string; scenario?: string; startAt: string; timeScale: string }) => {
+      // Everything is checked before anything starts.
+      const plan = loadPlan(o.plan);
+      const timeScale = parseTimeScale(o.timeScale);
+      if (timeScale === null) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
+      const startAtMs = parseStartAt(o.startAt);
+      if (startAtMs === null) throw new WaveCommandError(`--start-at: expected an ISO time, "now" or "-2h", got "${o.startAt}"`, 2);
+      let scenario: Scenario | null = null;
+      if (o.scenario) {
+        try {
+          scenario = loadScenario(o.scenario, plan);
+        } catch (err) {
+          if (!(err instanceof ScenarioError)) throw err;
+          console.error(err.message);
+          process.exitCode = 2;
+          return;
+        }
+      }
+      const fleet = await startLocalFleet({ plan, stateDir: '.wavewatch' });
       console.error(`simulated fleet up: ${fleet.plan.hosts.map((h) => `${h.name} ssh 127.0.0.1:${h.port}`).join(', ')}; NATS ${fleet.nats.url}`);
+      if (scenario) {
+        console.error(`scenario ${scenario.name}: monitoring start ${new Date(startAtMs).toISOString()}, time scale ${timeScale}`);
+        for (const p of placeFaults(scenario, startAtMs, timeScale))
+          console.error(`  ${new Date(p.startMs).toISOString()}  ${p.fault.describe}${p.endMs !== null && p.endMs < Date.now() ? ' (past)' : ''}`);
+      }
+      const run = scenario
+        ? runScenario(scenario, fleet, {
+            startAtMs,
+            timeScale,
+            onEvent: (e) => console.error(`${new Date(e.at).toISOString()} T+${formatPlanTime(e.planMs)}  ${e.text}`),
+            onError: (err, what) => console.error(`fault effect failed (${what}): ${(err as Error)?.message ?? err}`),
+          })
+        : null;
       await untilStopped();
+      await run?.stop();
       await fleet.stop();
     });
 
-  program
-    .command('demo')
-    .description('run a whole compressed wave on the local default stack and report it')
-    .option('--plan <file>', 'plan', 'plans/local.yaml')
-    .option('--time-scale <n>', 'compression (720: 24 h in 2 minutes)', '720')
-    .action(async (o: { plan: string; timeScale: string }) => {
-      const stateDir = resolve('.wavewatch/demo');
-      const stops: (() => Promise<unknown>)[] = [];
-      const stopAll = async () => {
-        for (const s of stops.reverse()) await s().catch(() => undefined);
-      };
-      process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
-      try {
-        // The Web UI link stays the same when the dev stack is already up: use its server then.
-        let temporal: TemporalDevServer | null = null;
-        const address = '127.0.0.1:7233';
-        try {
-          await waitForTemporal(address, 1500);
-          console.error(`using the Temporal server already at ${address}`);
-        } catch {
-          temporal = await startTemporalDevServer({ port: 7233, uiPort: 8233, dbFile: join(stateDir, 'temporal.db'), logFile: join(stateDir, 'temporal.log') });
-          stops.push(() => temporal!.stop());
-        }
-        const fleet = await startLocalFleet({ plan: loadPlan(o.plan), stateDir, freePorts: true });
-        stops.push(() => fleet.stop());
-        const s: TemporalSettings = { address, namespace: 'default' };
-        const w = await createWaveWorker({ temporal: s });
-        const running = w.worker.run();
-        stops.push(async () => {
-          w.worker.shutdown();
-          await running;
-          await w.close();
-        });
-        const client = await connectClient(s);
-        const waveId = defaultWaveId(fleet.plan, new Date());
-        await startWave(client, fleet.plan, { timeScale: Number(o.timeScale), startAtMs: Date.now(), policy: 'auto', waveId });
-        console.log(`wave ${waveId} started (${fleet.plan.wave.title}, 24 h compressed ×${o.timeScale})`);
-        console.log(`watch it in the Web UI: http://localhost:8233/namespaces/default/workflows/${waveId}`);
-        let status: WaveStatus;
-        const shown = new Set<string>();
-        for (;;) {
-          status = await waveStatus(client, waveId);
-          for (const cp of status.checkpoints)
-            if (cp.verdict && !shown.has(cp.name)) {
-              shown.add(cp.name);
-              console.log(`  ${cp.name}: ${cp.verdict}  (${cp.criteria.map((r) => `${r.id} ${r.outcome}`).join(', ')})`);
-            }
-          if (status.phase === 'completed' || status.phase === 'aborted') break;
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-        console.log(`verdict: ${status.verdict}`);
-        console.log(`artifacts: ${status.artifactsDir}`);
-      } finally {
-        await stopAll();
-      }
-    });
+  registerDemoCommand(program);
 }

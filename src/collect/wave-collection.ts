@@ -56,6 +56,16 @@ export interface CollectOptions {
 export async function collectWave(plan: Plan, o: CollectOptions): Promise<{ collection: Collection; carry: Carry }> {
   const startedAt = Date.now();
   const progress = (what: string) => o.onProgress?.(what);
+  // Probes first and alone: SSH collection and parsing running beside them would put their own
+  // event-loop delays into the measured latency (seen as a false degradation against T+0).
+  const probes = await probeAgents(plan, {
+    kind: o.kind,
+    ratePerSecond: o.probeRatePerSecond,
+    signal: o.signal,
+  }).catch((err: Error): ProbeRunResult | null => {
+    progress(`probes failed: ${err.message}`);
+    return null;
+  });
   const hostsP =
     o.kind === 'baseline'
       ? Promise.resolve(null)
@@ -66,20 +76,12 @@ export async function collectWave(plan: Plan, o: CollectOptions): Promise<{ coll
           signal: o.signal,
           onProgress: (done, total) => progress(`hosts ${done}/${total}`),
         });
-  const probesP = probeAgents(plan, {
-    kind: o.kind,
-    ratePerSecond: o.probeRatePerSecond,
-    signal: o.signal,
-  }).catch((err: Error): ProbeRunResult | null => {
-    progress(`probes failed: ${err.message}`);
-    return null;
-  });
   const samplingP =
     o.kind === 'checkpoint'
       ? sampleTraffic({ plan, windowMs: o.samplingWindowMs, signal: o.signal, attempt: o.attempt, onProgress: () => progress('sampling') })
       : Promise.resolve(null);
   const healthP = natsHealth(plan);
-  const [hosts, probes, sampling, health] = await Promise.all([hostsP, probesP, samplingP, healthP]);
+  const [hosts, sampling, health] = await Promise.all([hostsP, samplingP, healthP]);
   // Server counters after the window: the deltas then cover the same span as the journal reads.
   const server = await collectServerStats(plan, { previous: o.carry.server });
   const cursors = { ...o.carry.cursors };

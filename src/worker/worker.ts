@@ -5,6 +5,8 @@ import { createActivities } from '../activities';
 import { SshPools } from '../activities/ssh-pools';
 import { LocalArtifactStore, type ArtifactStore } from '../artifacts/store';
 import { TASK_QUEUE, type TemporalSettings } from '../client/connection';
+import { smtpSettingsFromEnv } from '../notify/settings';
+import { createMailTransport, type MailTransport } from '../notify/transport';
 
 export interface WorkerOptions {
   temporal: TemporalSettings;
@@ -12,6 +14,8 @@ export interface WorkerOptions {
   store?: ArtifactStore;
   /** Pre-bundled workflow code (tests bundle once per file); default: bundle src/workflows. */
   workflowBundle?: { code: string };
+  /** Where SMTP settings are read from (default: this process's environment). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function createWaveWorker(opts: WorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
@@ -21,17 +25,21 @@ export async function createWaveWorker(opts: WorkerOptions): Promise<{ worker: W
     apiKey: opts.temporal.apiKey,
   });
   const pools = new SshPools();
+  // SMTP settings come from the worker's environment only (never the plan or workflow history).
+  const smtp = smtpSettingsFromEnv(opts.env ?? process.env);
+  const mail: MailTransport | null = smtp ? createMailTransport(smtp) : null;
   const worker = await Worker.create({
     connection,
     namespace: opts.temporal.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ store: opts.store ?? new LocalArtifactStore(), pools }),
+    activities: createActivities({ store: opts.store ?? new LocalArtifactStore(), pools, mail }),
   });
   return {
     worker,
     async close() {
       await pools.closeAll();
+      mail?.close();
       await connection.close();
     },
   };

@@ -1,11 +1,13 @@
 // The wave's state and the decisions on it, as a plain class (the samples-typescript pattern): the
 // workflow function drives time and activities; this class holds what happened and what to do next.
 // Deterministic: times come from the workflow clock passed in, never from I/O.
-import type { Plan, RuleAction } from '../plan/schema';
+import type { Plan } from '../plan/schema';
 import type { RuleResult } from '../judge/rules';
+import { alertViews, emptyAlertState, stepAlerts, acknowledgeAlert, type AlertState, type StepResult } from '../judge/alerts';
+import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { CheckpointResult, TickResult } from '../activities/types';
 import type { OperatorRequest } from './messages';
-import type { AlertStatus, CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from './status';
+import type { CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from './status';
 
 export interface WaveInput {
   plan: Plan;
@@ -27,16 +29,12 @@ export interface Carried {
   manualRuns: number;
   lastTickAtMs: number;
   abort: OperatorRequest | null;
+  seq: number;
+  alertState: AlertState;
+  rollbackFired: RuleResult[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The policy can only soften a rule's action (product.md, Semantics). */
-export function effectiveAction(action: RuleAction, policy: Policy): RuleAction {
-  if (policy === 'observe') return 'observe';
-  if (policy === 'hold' && action === 'rollback') return 'hold';
-  return action;
-}
 
 export class WaveState {
   readonly plan: Plan;
@@ -47,6 +45,11 @@ export class WaveState {
   lastTickAtMs: number;
   manualRuns: number;
   abort: OperatorRequest | null;
+  /** Collections of the wave, numbered: a retried collection reuses its number. */
+  seq: number;
+  alertState: AlertState;
+  /** Rollback criteria that fired during the wave, even when the policy or a pause softened them. */
+  rollbackFired: RuleResult[];
   /** Set by handlers so the main loop re-evaluates at once instead of sleeping to its next timer. */
   wake = false;
 
@@ -61,8 +64,14 @@ export class WaveState {
       this.lastTickAtMs = c.lastTickAtMs;
       this.manualRuns = c.manualRuns;
       this.abort = c.abort;
+      this.seq = c.seq;
+      this.alertState = c.alertState;
+      this.rollbackFired = c.rollbackFired;
       return;
     }
+    this.seq = 0;
+    this.alertState = emptyAlertState();
+    this.rollbackFired = [];
     this.extendMs = 0;
     this.manualRuns = 0;
     this.abort = null;
@@ -93,6 +102,7 @@ export class WaveState {
       hold: null,
       waivers: [],
       operatorActions: [],
+      problems: [],
       artifactsDir: null,
       runs: 1,
     };
@@ -107,6 +117,9 @@ export class WaveState {
       manualRuns: this.manualRuns,
       lastTickAtMs: this.lastTickAtMs,
       abort: this.abort,
+      seq: this.seq,
+      alertState: this.alertState,
+      rollbackFired: this.rollbackFired,
     };
   }
 
@@ -139,6 +152,11 @@ export class WaveState {
     this.status.endsAt = iso(this.dueAtMs(last));
   }
 
+  /** Something that went wrong beside the wave's course (a mail not sent, a report part not rendered). */
+  problem(now: number, text: string): void {
+    this.status.problems = [...this.status.problems, `${iso(now)} ${text}`].slice(-20);
+  }
+
   record(now: number, kind: string, req: Partial<OperatorRequest> & Record<string, unknown>, accepted: boolean, note?: string): void {
     this.status.operatorActions.push({
       at: iso(now),
@@ -163,56 +181,51 @@ export class WaveState {
     this.nextTickAtMs = next;
   }
 
-  applyTick(now: number, tick: TickResult): void {
+  /** The tick's alert evaluations go through the alert state machine; returns what to log and page. */
+  applyTick(now: number, tick: TickResult): StepResult {
     const interim = this.status.interim;
     interim.ticks += 1;
     interim.lastTickAt = iso(tick.at);
     interim.agentsActive = `${tick.agentsActive}/${tick.agentsTotal}`;
     interim.lastTickNote = tick.note;
-    interim.firing = [...tick.rollbackFiring, ...tick.alertsFiring];
+    interim.firing = [
+      ...tick.rollback.map((t) => t.result),
+      ...tick.evaluations
+        .filter((e) => e.status === 'firing')
+        .map((e): RuleResult => ({ id: e.rule, title: e.title, metric: e.metric, op: e.op, threshold: e.threshold, window: 'tick', outcome: 'pass', value: e.value, samples: 0, note: `${e.scope}${e.note ? `: ${e.note}` : ''}` })),
+    ];
     this.lastTickAtMs = tick.at;
-    this.applyAlerts(now, tick.alertsFiring);
-    for (const r of tick.rollbackFiring) this.decide(now, r);
+    const step = stepAlerts(this.alertState, tick.evaluations, now, this.plan, {
+      policy: this.status.policy,
+      repeatMs: this.scaled(this.plan.monitor.alertRepeat),
+    });
+    this.setAlerts(step.state);
+    for (const t of tick.rollback) this.decide(now, t);
+    return step;
   }
 
-  /** Alerts are states: a rule and scope fires once, stays firing while its data says so, then resolves. */
-  applyAlerts(now: number, firing: TickResult['alertsFiring']): void {
-    const seen = new Set<string>();
-    for (const f of firing) {
-      const id = `${f.id}:${f.scope}`;
-      seen.add(id);
-      const message = `${f.title}: ${f.metric} = ${f.value} (${f.op} ${f.threshold})`;
-      const open = this.status.alerts.find((a) => a.id === id && a.state !== 'resolved');
-      if (open) {
-        open.lastFiredAt = iso(now);
-        open.message = message;
-      } else {
-        const alert: AlertStatus = { id, rule: f.id, severity: f.severity, scope: f.scope, state: 'firing', firstFiredAt: iso(now), lastFiredAt: iso(now), message };
-        // A re-fired alert keeps its id; the resolved one stays in the list as history.
-        this.status.alerts = this.status.alerts.filter((a) => !(a.id === id && a.state === 'resolved'));
-        this.status.alerts.push(alert);
-      }
-    }
-    for (const a of this.status.alerts)
-      if (a.state !== 'resolved' && !seen.has(a.id)) {
-        a.state = 'resolved';
-        a.resolvedAt = iso(now);
-      }
+  setAlerts(state: AlertState): void {
+    this.alertState = state;
+    this.status.alerts = alertViews(state);
   }
 
-  /** A rollback criterion fired: act on it as the plan and the policy say. */
-  decide(now: number, r: RuleResult): void {
-    const rule = this.plan.rollback.criteria.find((c) => c.id === r.id);
-    if (!rule || this.status.rollback.requested) return;
-    const action = effectiveAction(rule.action, this.status.policy);
-    if (action === 'observe' || action === 'page') return; // recorded in interim.firing and the alerts
+  acknowledge(now: number, req: { alertId: string; by?: string; note?: string }): StepResult & { error?: string } {
+    const r = acknowledgeAlert(this.alertState, req, now);
+    if (!r.error) this.setAlerts(r.state);
+    return r;
+  }
+
+  /** A rollback criterion fired: act on it as the plan and the policy say (the judge applied the policy). */
+  decide(now: number, t: RollbackTrigger): void {
+    if (!this.rollbackFired.some((r) => r.id === t.rule)) this.rollbackFired.push(t.result);
+    if (this.status.rollback.requested) return;
+    if (t.action === 'observe' || t.action === 'page') return; // recorded in interim.firing and the alerts
     if (this.status.paused) {
-      this.noteOnce(now, `automatic ${action} for ${r.id} suppressed: automation paused`);
+      this.noteOnce(now, `automatic ${t.action} for ${t.rule} suppressed: automation paused`);
       return;
     }
-    const reason = `${r.title}: ${r.metric} = ${r.value} (${r.op} ${r.threshold})${r.note ? `; ${r.note}` : ''}`;
-    if (action === 'rollback') this.requestRollback({ kind: 'criterion', by: 'wavewatch', reason, criterion: r.id });
-    else if (!this.status.hold) this.enterHold(now, reason, this.plan.monitor.onHoldTimeout, r.id);
+    if (t.action === 'rollback') this.requestRollback({ kind: 'criterion', by: 'wavewatch', reason: t.evidence, criterion: t.rule });
+    else if (!this.status.hold) this.enterHold(now, t.evidence, this.plan.monitor.onHoldTimeout, t.rule);
   }
 
   private noteOnce(now: number, note: string): void {
@@ -261,16 +274,6 @@ export class WaveState {
     this.refreshNext();
   }
 
-  /** Primary criteria of the final checkpoint decide: all pass or waived → GO; any fail → NO-GO. */
-  finalJudgement(): { verdict: 'GO' | 'NO-GO' | 'undecided'; open: RuleResult[] } {
-    const last = this.status.checkpoints[this.status.checkpoints.length - 1];
-    const primary = new Set(this.plan.criteria.filter((c) => c.primary).map((c) => c.id));
-    const results = last.criteria.filter((r) => primary.has(r.id)).map((r) => this.withWaiver(r));
-    if (results.some((r) => r.outcome === 'fail')) return { verdict: 'NO-GO', open: [] };
-    const open = results.filter((r) => r.outcome === 'inconclusive' || r.outcome === 'error');
-    return open.length ? { verdict: 'undecided', open } : { verdict: 'GO', open: [] };
-  }
-
   withWaiver(r: RuleResult): RuleResult {
     const w = this.status.waivers.find((x) => x.criterion === r.id);
     return w && r.outcome !== 'pass' ? { ...r, outcome: 'waived', waiver: { reason: w.reason, by: w.by } } : r;
@@ -305,4 +308,4 @@ export class WaveState {
   }
 }
 
-export type { CheckpointVerdict };
+export type { CheckpointVerdict, Policy };

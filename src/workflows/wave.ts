@@ -33,6 +33,8 @@ import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attrib
 import { WaveState, type WaveInput } from './wave-state';
 
 type Activities = ReturnType<typeof createActivities>;
+type AlertsEntries = import('../activities/types').AlertsInput['entries'];
+type AlertsNotifications = import('../activities/types').AlertsInput['notifications'];
 export type { WaveInput } from './wave-state';
 
 /** Continue-as-new well before Temporal's warnings (10,240 events): a 24 h wave at 5 min is ~3,200. */
@@ -50,23 +52,45 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   const checkpointMs = collectMs + plan.nats.sampling.window + 5 * 60_000;
   const tickActs = proxyActivities<Activities>({
     startToCloseTimeout: collectMs,
-    heartbeatTimeout: 60_000,
+    // Activities heartbeat every 5 s: a worker that died mid-collection is noticed within 20 s.
+    heartbeatTimeout: 20_000,
     retry: { maximumAttempts: 2, initialInterval: 1000 },
   });
   const checkpointActs = proxyActivities<Activities>({
     startToCloseTimeout: checkpointMs,
-    heartbeatTimeout: 60_000,
+    heartbeatTimeout: 20_000,
     retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 60_000 },
   });
   const rollbackActs = proxyActivities<Activities>({
     startToCloseTimeout: Math.max(...plan.rollback.steps.map((s) => s.timeout)) + collectMs,
     retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 30_000 },
   });
-  // Writing the final files and mail must not be lost: retried until it succeeds.
+  // Writing the alert log and the final files must not be lost: retried until it succeeds.
   const finishActs = proxyActivities<Activities>({
     startToCloseTimeout: 5 * 60_000,
     retry: { initialInterval: 2000, maximumInterval: 5 * 60_000 },
   });
+  // Mail is retried for a while (a mail server that is down delays mail) but never holds the wave:
+  // sends run beside the wave's progress and are given up after an hour of plan time (at least 1 min).
+  const mailActs = proxyActivities<Activities>({
+    startToCloseTimeout: 60_000,
+    scheduleToCloseTimeout: Math.max(60_000, w.scaled(3_600_000)),
+    retry: { initialInterval: 1000, maximumInterval: 30_000 },
+  });
+  const mailing: Promise<unknown>[] = [];
+  const mail = (what: string, send: () => Promise<unknown>) => {
+    mailing.push(
+      send().catch((err: Error) => w.problem(now(), `${what} not sent: ${err.message}`)),
+    );
+  };
+  const collectInput = (seq: number) => ({ ...ref, seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
+  /** Alert events always go to the alert log; their pages go out beside the wave. */
+  const alertEvents = async (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
+    if (!step.entries.length) return;
+    const alertsInput = { ...ref, entries: step.entries, notifications: step.notifications, status: { alerts: w.status.alerts } };
+    await finishActs.recordAlerts(alertsInput);
+    if (step.notifications.length) mail('incident email', () => mailActs.notifyIncident(alertsInput));
+  };
 
   // ── Web UI ──────────────────────────────────────────────────────────────────────────────────
   const show = () => {
@@ -175,12 +199,16 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       w.manualRuns += 1;
       const folder = `manual-${w.manualRuns}`;
       w.record(now(), 'collectNow', req as never, true, `collection ${folder}`);
+      const next = w.nextCheckpointIndex();
       const result = await checkpointActs.runCheckpoint({
-        ...ref,
+        ...collectInput(++w.seq),
         checkpoint: folder,
         folder,
+        criteriaOf: plan.checkpoints[next ?? plan.checkpoints.length - 1].name,
         dueAtMs: now(),
         waivers: w.status.waivers,
+        status: { alerts: w.status.alerts, operatorActions: w.status.operatorActions },
+        next: w.status.nextCheckpoint,
       });
       return { name: folder, verdict: result.verdict, artifactsDir: result.artifactsDir };
     },
@@ -205,19 +233,18 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
 
   setHandler(
     acknowledgeAlertUpdate,
-    (req) => {
-      const alert = w.status.alerts.find((a) => a.id === req.alertId && a.state === 'firing')!;
-      alert.state = 'acknowledged';
-      alert.acknowledgedBy = by(req);
+    async (req) => {
+      const r = w.acknowledge(now(), { alertId: req.alertId, by: by(req), note: req.note });
       w.record(now(), 'acknowledgeAlert', { reason: req.note ?? '', by: req.by }, true, req.alertId);
-      return { alertId: alert.id, state: alert.state };
+      await alertEvents(r);
+      return { alertId: req.alertId, state: 'acknowledged' };
     },
     {
       validator: (req) => {
         validate('acknowledgeAlert')(req);
         const alert = w.status.alerts.find((a) => a.id === req.alertId);
         if (!alert) throw new Error(`unknown alert "${req.alertId}"`);
-        if (alert.state !== 'firing') throw new Error(`alert "${req.alertId}" is ${alert.state}, not firing`);
+        if (alert.state === 'resolved') throw new Error(`alert "${req.alertId}" is already resolved`);
       },
     },
   );
@@ -252,7 +279,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       }
       r.ok = r.steps.every((s) => s.state === 'done');
       try {
-        const after = await tickActs.monitorTick({ ...ref, index: -1, sinceMs: w.lastTickAtMs });
+        const after = await tickActs.monitorTick(collectInput(++w.seq));
         r.verification = `after rollback: ${after.agentsActive}/${after.agentsTotal} agent units active${after.note ? `; ${after.note}` : ''}`;
       } catch (err) {
         r.verification = `verification collection failed: ${(err as Error).message}`;
@@ -264,11 +291,19 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   const runCheckpoint = async (index: number) => {
     const cp = plan.checkpoints[index];
     try {
-      const result = await checkpointActs.runCheckpoint(
-        { ...ref, checkpoint: cp.name, folder: cp.name, dueAtMs: w.dueAtMs(index), waivers: w.status.waivers },
-      );
+      const result = await checkpointActs.runCheckpoint({
+        ...collectInput(++w.seq),
+        checkpoint: cp.name,
+        folder: cp.name,
+        criteriaOf: cp.name,
+        dueAtMs: w.dueAtMs(index),
+        waivers: w.status.waivers,
+        status: { alerts: w.status.alerts, operatorActions: w.status.operatorActions },
+        next: index + 1 < plan.checkpoints.length ? { name: plan.checkpoints[index + 1].name, dueAt: new Date(w.dueAtMs(index + 1)).toISOString() } : null,
+      });
       w.applyCheckpoint(index, result);
-      for (const r of result.rollbackFiring) w.decide(now(), r);
+      for (const t of result.rollback) w.decide(now(), t);
+      mail(`${cp.name} checkpoint email`, () => mailActs.notifyCheckpoint({ ...ref, checkpoint: cp.name, next: w.status.nextCheckpoint }));
     } catch (err) {
       // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented.
       const c = w.status.checkpoints[index];
@@ -280,18 +315,40 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   };
 
   const runTick = async () => {
-    const index = w.status.interim.ticks;
     try {
-      const tick = await tickActs.monitorTick({ ...ref, index, sinceMs: w.lastTickAtMs });
-      w.applyTick(now(), tick);
+      const tick = await tickActs.monitorTick(collectInput(++w.seq));
+      await alertEvents(w.applyTick(now(), tick));
     } catch (err) {
       w.status.interim.lastTickNote = `tick failed: ${(err as Error).message}`;
     }
     w.advanceTick(now());
   };
 
+  /** GO / NO-GO from the whole wave's data; undecided primaries hold for a human. */
+  let judgement: import('../activities/types').JudgeWaveResult | null = null;
+  const judgeWave = async () => {
+    judgement = await checkpointActs.judgeWave({
+      ...ref,
+      seq: w.seq,
+      endMs: w.dueAtMs(plan.checkpoints.length - 1),
+      waivers: w.status.waivers,
+      checkpoints: w.status.checkpoints.filter((c) => c.ranAt).map((c) => ({ checkpoint: c.name, criteria: c.criteria })),
+      rolledBack: w.status.rollback.executed,
+      rollbackFired: w.rollbackFired,
+    });
+    return judgement;
+  };
+
   // ── main loop ───────────────────────────────────────────────────────────────────────────────
   show();
+  if (!input.carried) {
+    // T+0: the wave's own baseline for degradation, taken when monitoring starts.
+    try {
+      await tickActs.collectBaseline(collectInput(++w.seq));
+    } catch (err) {
+      w.status.interim.lastTickNote = `T+0 baseline not collected: ${(err as Error).message}`;
+    }
+  }
   while (!w.finished) {
     w.wake = false;
     if (w.abort) {
@@ -316,10 +373,10 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     const cpIndex = w.nextCheckpointIndex();
     if (cpIndex === null) {
       // Every checkpoint ran: the verdict, or a hold for a human while primaries are inconclusive.
-      const j = w.finalJudgement();
-      if (j.verdict !== 'undecided') w.finish(t, j.verdict);
+      const j = await judgeWave();
+      if (j.decision !== 'held-for-human') w.finish(now(), j.decision);
       else if (!w.status.hold)
-        w.enterHold(t, `primary criteria without a conclusive result: ${j.open.map((r) => `${r.id} (${r.outcome})`).join(', ')} — waive them or decide`, 'no-go');
+        w.enterHold(now(), `primary criteria without a conclusive result: ${j.held.join(', ')} — waive them (waiveCriterion) or roll back`, 'no-go');
       show();
       if (w.finished) break;
       await condition(() => w.wake, Date.parse(w.status.hold!.deadline) - t, { summary: 'holding for a human decision' });
@@ -335,6 +392,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       show();
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
+        await Promise.all(mailing);
         await condition(allHandlersFinished);
         await continueAsNew<typeof waveWorkflow>({ ...input, carried: w.carry() });
       }
@@ -346,7 +404,10 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   }
 
   show();
-  await finishActs.finishWave({ ...ref, status: w.status });
+  const finished = await finishActs.finishWave({ ...ref, status: w.status, judgement });
+  for (const p of finished.problems) w.problem(now(), `report: ${p}`);
+  mail('final email', () => mailActs.notifyFinal(ref));
+  await Promise.all(mailing);
   await condition(allHandlersFinished);
   return w.status;
 }
