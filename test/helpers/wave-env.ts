@@ -31,8 +31,9 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `wavewatch-${prefix}-`));
 }
 
-export async function startTemporal(opts: { dbFile?: string; port?: number } = {}): Promise<TemporalDevServer> {
-  return startTemporalDevServer({ headless: true, dbFile: opts.dbFile, port: opts.port });
+/** `ui: true` starts the Web UI too, on a free port (`uiUrl` of the result). */
+export async function startTemporal(opts: { dbFile?: string; port?: number; ui?: boolean } = {}): Promise<TemporalDevServer> {
+  return startTemporalDevServer({ headless: !opts.ui, dbFile: opts.dbFile, port: opts.port });
 }
 
 export interface RunningWorker {
