@@ -105,10 +105,6 @@ export class DemoProgress {
   changes(s: WaveStatus, nowMs: number): string[] {
     const out: string[] = [];
     const t = (iso: string | null | undefined) => `T+${formatPlanTime(this.planMs(s, iso ? Date.parse(iso) : nowMs))}`;
-    if (s.phase !== this.phase) {
-      if (this.phase !== null || s.phase !== 'monitoring') out.push(`${t(null)}  phase ${s.phase}`);
-      this.phase = s.phase;
-    }
     for (const cp of s.checkpoints) {
       if (!cp.verdict || this.checkpoints.has(cp.name)) continue;
       this.checkpoints.add(cp.name);
@@ -124,10 +120,11 @@ export class DemoProgress {
       const prev = this.alerts.get(a.id);
       if (prev === a.state) continue;
       this.alerts.set(a.id, a.state);
-      if (a.state === 'firing' && prev === undefined) out.push(`${alertMark(a)} ${t(a.firstFiredAt)}  alert ${a.severity}: ${a.message} [${a.scope}]`);
-      else if (a.state === 'resolved') out.push(`  ${t(a.resolvedAt ?? null)}  resolved: ${a.message} [${a.scope}]`);
+      const scope = a.message.includes(`[${a.scope}]`) ? '' : ` [${a.scope}]`;
+      if (a.state === 'firing' && prev === undefined) out.push(`${alertMark(a)} ${t(a.firstFiredAt)}  alert ${a.severity}: ${a.message}${scope}`);
+      else if (a.state === 'resolved') out.push(`  ${t(a.resolvedAt ?? null)}  resolved: ${a.message}${scope}`);
       else if (a.state === 'acknowledged') out.push(`  alert acknowledged: ${a.message}${a.acknowledgedBy ? ` (by ${a.acknowledgedBy})` : ''}`);
-      else if (a.state === 'firing' && prev === 'resolved') out.push(`${alertMark(a)} ${t(a.lastFiredAt)}  alert again ${a.severity}: ${a.message} [${a.scope}]`);
+      else if (a.state === 'firing' && prev === 'resolved') out.push(`${alertMark(a)} ${t(a.lastFiredAt)}  alert again ${a.severity}: ${a.message}${scope}`);
     }
     if (s.hold && this.holdShown !== s.hold.since) {
       this.holdShown = s.hold.since;
@@ -152,6 +149,10 @@ export class DemoProgress {
       this.rollbackShown.finished = true;
       out.push(`↩ rollback ${rb.ok ? 'done' : 'FAILED'}${rb.verification ? ` — ${rb.verification}` : ''}`);
     }
+    if (s.phase !== this.phase) {
+      if (this.phase !== null || s.phase !== 'monitoring') out.push(`${t(null)}  phase ${s.phase}${s.verdict ? `, verdict ${s.verdict}` : ''}`);
+      this.phase = s.phase;
+    }
     return out;
   }
 
@@ -166,10 +167,11 @@ export class DemoProgress {
     const frac = Math.min(1, Math.max(0, (nowMs - from) / Math.max(1, to - from)));
     const filled = Math.round(frac * width);
     const firing = s.alerts.filter((a) => a.state === 'firing').length;
-    const left = Math.max(0, to - nowMs);
-    const wall = left >= 1000 ? `${(left / 1000).toFixed(0)} s` : `${left} ms`;
+    const left = to - nowMs;
+    const wall = left >= 1000 ? `${(left / 1000).toFixed(0)} s` : `${Math.max(0, left)} ms`;
+    const what = left <= 0 ? `${next ? next.name : 'final'} collecting…` : `${next ? next.name : 'end'} in ${wall}`;
     return (
-      `T+${formatPlanTime(this.planMs(s, nowMs))} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${next ? `${next.name} in ${wall}` : `end in ${wall}`}` +
+      `T+${formatPlanTime(this.planMs(s, nowMs))} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${what}` +
       ` · ticks ${s.interim.ticks}${s.interim.skippedTicks ? ` (${s.interim.skippedTicks} skipped)` : ''} · ${firing} alert${firing === 1 ? '' : 's'} firing · ${s.phase}`
     );
   }

@@ -359,6 +359,16 @@ export function describeFault(f: FaultEffect, target: FaultTarget, atMs: number,
   return `${what} on ${where}, ${when}`;
 }
 
+function checkNames(target: FaultTarget, scope: Scope, at: string, plan: Plan | null, problems: string[]): void {
+  if (!plan) return;
+  const agents = [...plan.agents.underTest, ...plan.agents.control].map((a) => a.name);
+  const hosts = plan.hosts.map((h) => h.name);
+  if (target.host !== undefined && scope !== 'server' && !hosts.includes(target.host))
+    problems.push(`${at}.target.host: unknown host "${target.host}"; the plan's hosts are ${hosts.join(', ')}`);
+  if (target.agent !== undefined && scope === 'unit' && !agents.includes(target.agent))
+    problems.push(`${at}.target.agent: unknown agent "${target.agent}"; the plan's agents are ${agents.join(', ')}`);
+}
+
 function checkFault(raw: RawFault, i: number, plan: Plan | null, problems: string[]): ScenarioFault | null {
   const at = `faults[${i}]`;
   const before = problems.length;
@@ -367,26 +377,20 @@ function checkFault(raw: RawFault, i: number, plan: Plan | null, problems: strin
   if (plan && atMs !== null && atMs >= plan.wave.duration)
     problems.push(`${at}.at: ${formatPlanTime(atMs)} is not before the wave's end (${formatPlanTime(plan.wave.duration)})`);
 
+  const target: FaultTarget = { ...(raw.target?.host !== undefined ? { host: raw.target.host } : {}), ...(raw.target?.agent !== undefined ? { agent: raw.target.agent } : {}) };
   if (!(FAULT_KINDS as readonly string[]).includes(raw.fault)) {
     problems.push(`${at}.fault: unknown fault "${raw.fault}"; expected one of ${FAULT_KINDS.join(', ')}`);
+    checkNames(target, 'unit', at, plan, problems);
     return null;
   }
   const kind = raw.fault as FaultKind;
   const rule = KINDS[kind];
-  const target: FaultTarget = { ...(raw.target?.host !== undefined ? { host: raw.target.host } : {}), ...(raw.target?.agent !== undefined ? { agent: raw.target.agent } : {}) };
 
   if (rule.scope === 'server' && (target.host !== undefined || target.agent !== undefined))
     problems.push(`${at}.target: ${kind} applies to the whole NATS server; leave the target out`);
   if (rule.scope === 'host' && target.agent !== undefined)
     problems.push(`${at}.target.agent: ${kind} applies to a host, not an agent; give only target.host (or no target for every host)`);
-  if (plan) {
-    const agents = [...plan.agents.underTest, ...plan.agents.control].map((a) => a.name);
-    const hosts = plan.hosts.map((h) => h.name);
-    if (target.host !== undefined && !hosts.includes(target.host))
-      problems.push(`${at}.target.host: unknown host "${target.host}"; the plan's hosts are ${hosts.join(', ')}`);
-    if (target.agent !== undefined && rule.scope === 'unit' && !agents.includes(target.agent))
-      problems.push(`${at}.target.agent: unknown agent "${target.agent}"; the plan's agents are ${agents.join(', ')}`);
-  }
+  checkNames(target, rule.scope, at, plan, problems);
 
   let effect: FaultEffect | null = null;
   if (rule.value === 'none' && raw.value !== undefined) problems.push(`${at}.value: ${kind} takes no value`);

@@ -99,6 +99,10 @@ test('an unknown fault, agent or host is rejected with the field named', () => {
   expect(problems(`name: t\nfaults:\n  - { at: 1h, fault: stop, target: { agent: dns-expert } }\n`)).toEqual([
     'faults[0].target.agent: unknown agent "dns-expert"; the plan\'s agents are network-expert, tdd-expert, nix-expert, qa-expert',
   ]);
+  expect(problems(`name: t\nfaults:\n  - { at: 1h, fault: lag, target: { agent: dns-expert, host: dgx-1 } }\n`)).toEqual([
+    expect.stringMatching(/^faults\[0\]\.fault: unknown fault "lag"/),
+    'faults[0].target.agent: unknown agent "dns-expert"; the plan\'s agents are network-expert, tdd-expert, nix-expert, qa-expert',
+  ]);
   expect(problems(`name: t\nfaults:\n  - { at: 1h, fault: load, value: 3, target: { host: dgx-9 } }\n`)).toEqual([
     'faults[0].target.host: unknown host "dgx-9"; the plan\'s hosts are dgx-1, dgx-2, dgx-3',
   ]);
