@@ -30,8 +30,9 @@ function status(change: (s: WaveStatus) => void = () => undefined): WaveStatus {
     waivers: [],
     operatorActions: [],
     artifactsDir: null,
+    problems: [],
     runs: 1,
-  } as WaveStatus;
+  } as unknown as WaveStatus;
   change(s);
   return s;
 }
