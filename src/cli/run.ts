@@ -3,11 +3,11 @@
 import type { Command } from 'commander';
 import { loadPlan } from '../plan/load';
 import { createWaveWorker } from '../worker/worker';
-import { startLocalFleet } from '../stack/local-stack';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
 import { loadScenario, parseStartAt, parseTimeScale, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
 import { runScenario } from '../sim/scenario-runner';
+import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
 
 /** Resolves on Ctrl-C or SIGTERM. */
@@ -56,8 +56,15 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
           return;
         }
       }
-      const fleet = await startLocalFleet({ plan, stateDir: '.wavewatch' });
-      console.error(`simulated fleet up: ${fleet.plan.hosts.map((h) => `${h.name} ssh 127.0.0.1:${h.port}`).join(', ')}; NATS ${fleet.nats.url}`);
+      // `wavewatch dev up` runs NATS on the plan's ports: join it rather than fail on a taken port.
+      const existingNats = await natsAnswers(plan.nats.monitoringUrl);
+      const conflict = existingNats ? needsOwnNats(scenario) : null;
+      if (conflict) throw new WaveCommandError(`${o.scenario}: ${conflict}`, 2);
+      const fleet = await startSimFleet({ plan, stateDir: '.wavewatch', existingNats });
+      console.error(
+        `simulated fleet up: ${fleet.plan.hosts.map((h) => `${h.name} ssh 127.0.0.1:${h.port}`).join(', ')}; ` +
+          `NATS ${fleet.nats.url}${fleet.ownsNats ? '' : ' (the server already running there)'}`,
+      );
       if (scenario) {
         console.error(`scenario ${scenario.name}: monitoring start ${new Date(startAtMs).toISOString()}, time scale ${timeScale}`);
         for (const p of placeFaults(scenario, startAtMs, timeScale))
