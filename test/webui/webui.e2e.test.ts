@@ -43,7 +43,9 @@ beforeAll(async () => {
   c = await client(temporal.address);
   fleet = await startFleet(localPlan(root), root);
   plan = fleet.plan;
-  handle = await runWave(c, plan, { waveId: WAVE, timeScale: SCALE, taskQueue: TQ });
+  // Policy observe: whatever the judge makes of latency on a box busy rendering the UI, the wave stays
+  // in monitoring while the page is looked at (with auto, a noisy p99 has rolled a healthy wave back).
+  handle = await runWave(c, plan, { waveId: WAVE, timeScale: SCALE, taskQueue: TQ, policy: 'observe' });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
