@@ -97,7 +97,7 @@ export function createActivities(deps: ActivityDeps) {
         observation: toObservation(plan, collection, prev?.cpu ?? null),
         carry,
         cpu: unitCounters(collection),
-        sample: kind === 'baseline' ? null : toMonitorSample(plan, collection),
+        sample: kind === 'baseline' ? null : toMonitorSample(plan, collection, prev?.cpu ?? null),
       };
       await log.append(entry);
       const entries = await log.entries(input.seq);
@@ -165,7 +165,7 @@ export function createActivities(deps: ActivityDeps) {
     /** A checkpoint: collect everything, judge its criteria, write the spec's files under output.dir/<folder>/. */
     async runCheckpoint(input: CheckpointInput): Promise<CheckpointResult> {
       const { plan } = input;
-      const { collection, entries, history } = await collect(input, 'checkpoint', input.folder);
+      const { collection, entries, history, prev } = await collect(input, 'checkpoint', input.folder);
       const all = measureAll(judgeCtx(input), history);
       const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
       const decision = decideRollback(plan, all.test, input.policy);
@@ -190,6 +190,8 @@ export function createActivities(deps: ActivityDeps) {
           alerts: alertRecordsOf(input.status.alerts, plan),
           operatorActions: operatorActionsOf(input.status.operatorActions),
           history,
+          previous: prev?.cpu ?? null,
+          startMs: input.startAtMs,
         },
       );
       const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s);

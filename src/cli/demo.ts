@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { request } from 'node:http';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { loadPlan, PlanError } from '../plan/load';
 import type { Plan } from '../plan/schema';
 import { startLocalFleet, type LocalFleet } from '../stack/local-stack';
@@ -313,9 +313,25 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (await httpAnswers(`http://127.0.0.1:${uiPort}/`)) webBase = `http://localhost:${uiPort}`;
     } catch {
       io.say(`Temporal: starting a dev server on ${address} (Web UI :${uiPort}, database ${join(stateDir, 'temporal.db')})`);
-      temporal = await startTemporalDevServer({ port: temporalPort, uiPort, dbFile: join(stateDir, 'temporal.db'), logFile: join(stateDir, 'temporal.log') });
+      // In its own process group: a Ctrl-C in the terminal reaches the demo only, which still needs
+      // the server to end its wave before it stops it (last). Killed on any exit of the demo.
+      temporal = await startTemporalDevServer({ port: temporalPort, uiPort, dbFile: join(stateDir, 'temporal.db'), logFile: join(stateDir, 'temporal.log'), detached: true });
       const t = temporal;
-      stops.push({ what: 'Temporal dev server', fn: () => t.stop() });
+      const killTemporal = () => {
+        try {
+          process.kill(t.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      };
+      process.once('exit', killTemporal);
+      stops.push({
+        what: 'Temporal dev server',
+        fn: async () => {
+          await t.stop();
+          process.removeListener('exit', killTemporal);
+        },
+      });
       webBase = `http://localhost:${uiPort}`;
     }
     if (interrupted) return 130;
@@ -339,7 +355,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const workerLog = join(runDir, 'worker.log');
     const worker = await spawnWorker(address, sink.env(), workerLog);
     hardStop = () => {
-      worker.kill('SIGKILL');
+      worker.kill('SIGKILL'); // the dev server and nats-server go with the exit hooks
     };
     const killWorkerOnExit = () => worker.kill('SIGKILL');
     process.once('exit', killWorkerOnExit);
@@ -447,7 +463,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     }
   } finally {
     // A wave that did not end here must not be picked up by the next run's worker.
-    if (waveStarted && !ended) await endWave(waveStarted.client, waveStarted.waveId, interrupted ? 'demo interrupted' : 'demo could not finish', io).then(() => rmSync(runningFile, { force: true }));
+    if (waveStarted && !ended && (await endWave(waveStarted.client, waveStarted.waveId, interrupted ? 'demo interrupted' : 'demo could not finish', io)))
+      rmSync(runningFile, { force: true });
     for (const s of stops.reverse()) {
       try {
         await s.fn();
@@ -462,17 +479,21 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   return code;
 }
 
-/** Terminates the demo's wave (the Temporal server keeps the history). Best effort, a few seconds. */
-async function endWave(client: Client, waveId: string, reason: string, io: Io): Promise<void> {
+/** Terminates the demo's wave (the Temporal server keeps the history). Best effort, a few seconds; true when it no longer runs. */
+async function endWave(client: Client, waveId: string, reason: string, io: Io): Promise<boolean> {
+  const within = <T>(p: Promise<T>) => Promise.race([p, sleep(3000).then(() => Promise.reject(new Error('no answer within 3 s')))]);
   try {
     const h = client.workflow.getHandle(waveId);
-    const d = await Promise.race([h.describe(), sleep(3000).then(() => null)]);
-    if (d && d.status.name === 'RUNNING') {
-      await Promise.race([h.terminate(reason), sleep(3000)]);
+    const d = await within(h.describe());
+    if (d.status.name === 'RUNNING') {
+      await within(h.terminate(reason));
       io.say(`wave ${waveId} terminated (${reason})`);
     }
-  } catch {
-    /* the server went away; the next run ends it (running.json) */
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return true; // another server or database: nothing to end here
+    io.say(`wave ${waveId} could not be terminated now (${firstLine(err)}); the next demo run ends it`);
+    return false;
   }
 }
 
@@ -481,7 +502,7 @@ async function endLeftover(client: Client, file: string, io: Io): Promise<void> 
   if (!existsSync(file)) return;
   try {
     const { waveId } = JSON.parse(readFileSync(file, 'utf8')) as { waveId: string };
-    await endWave(client, waveId, 'left running by an interrupted demo', io);
+    if (!(await endWave(client, waveId, 'left running by an interrupted demo', io))) return;
   } catch {
     /* unreadable: nothing to end */
   }

@@ -58,6 +58,9 @@ export async function collectWave(plan: Plan, o: CollectOptions): Promise<{ coll
   const progress = (what: string) => o.onProgress?.(what);
   // Probes first and alone: SSH collection and parsing running beside them would put their own
   // event-loop delays into the measured latency (seen as a false degradation against T+0).
+  // The T+0 baseline is the wave's reference: a first round warms connections and code paths and is
+  // discarded, so the reference is not the slowest moment of the wave.
+  if (o.kind === 'baseline') await probeAgents(plan, { kind: 'tick', ratePerSecond: o.probeRatePerSecond, signal: o.signal }).catch(() => null);
   const probes = await probeAgents(plan, {
     kind: o.kind,
     ratePerSecond: o.probeRatePerSecond,

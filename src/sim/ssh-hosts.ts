@@ -43,7 +43,10 @@ async function readOrCreateKey(file: string, comment: string): Promise<{ private
   } catch {
     /* create below */
   }
-  const k = utils.generateKeyPairSync('ed25519', { comment });
+  // ssh2 1.17 writes a small share of ed25519 keys it cannot read back (mscdex/ssh2#1513):
+  // keep only a key that parses.
+  let k = utils.generateKeyPairSync('ed25519', { comment });
+  for (let i = 0; i < 20 && utils.parseKey(k.private) instanceof Error; i++) k = utils.generateKeyPairSync('ed25519', { comment });
   await writeFile(file, k.private, { mode: 0o600 });
   await chmod(file, 0o600);
   await writeFile(`${file}.pub`, `${k.public.trim()}\n`, { mode: 0o644 });

@@ -95,7 +95,11 @@ export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveSta
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`timed out waiting on wave ${waveId}; last status: ${JSON.stringify(last && { phase: last.phase, checkpoints: last.checkpoints.map((x) => [x.name, x.verdict]) })}`);
+  throw new Error(
+    `timed out waiting on wave ${waveId}; last status: ${JSON.stringify(
+      last && { phase: last.phase, verdict: last.verdict, ticks: last.interim.ticks, checkpoints: last.checkpoints.map((x) => [x.name, x.verdict]), rollback: last.rollback.trigger, hold: last.hold, alerts: last.alerts.map((a) => `${a.id} ${a.state}`) },
+    )}`,
+  );
 }
 
 /** A worker in a child process (tsx), ready when it says so; `kill()` is a SIGKILL. */

@@ -5,6 +5,7 @@ import { GiB, HOUR, last, MIN, MiB, START, TICK } from './fixtures';
 
 export type Mut = (h: Observation[]) => void;
 
+const lastCp = (h: Observation[]) => [...h].reverse().find((o) => o.kind === 'checkpoint') as CheckpointObservation;
 const cp = (h: Observation[], name: string) => h.find((o) => o.kind === 'checkpoint' && (o as CheckpointObservation).name === name) as CheckpointObservation;
 const ticksFrom = (h: Observation[], offsetMs: number) => h.filter((o) => o.kind !== 'baseline' && o.at >= START + offsetMs);
 const agent = (o: Observation, host: string, name: string) => o.agents.find((a) => a.host === host && a.agent === name)!;
@@ -116,7 +117,8 @@ export const CASES: Record<string, Case> = {
   'rollback-error-rate': { fail: tick.errorRate, inconclusive: tick.noMessages },
   'rollback-agent-crash': { fail: tick.crash, inconclusive: tick.noAgents },
   'rollback-agent-down': { fail: tick.inactive, inconclusive: tick.noAgents },
-  'rollback-degradation': { fail: (h) => setLatencies(last(h), (l) => l.map((x) => x * 2 + 10)), inconclusive: tick.noBaseline },
+  // judged on the checkpoint's full probe (plans: window checkpoint)
+  'rollback-degradation': { fail: (h) => setLatencies(lastCp(h), (l) => l.map((x) => x * 2 + 10)), inconclusive: tick.noBaseline },
   'rollback-nats-instability': { fail: (h) => h.slice(-2).forEach((o) => (o.nats = { reachable: false })), inconclusive: tick.noNats },
   'rollback-load-instability': { fail: (h) => h.slice(-3).forEach((o) => (o.hosts[0].load1 = 2.5)), inconclusive: tick.noHosts },
   'rollback-memory-exhaustion': { fail: tick.host('memoryUsedPct', 95), inconclusive: tick.noHosts },
