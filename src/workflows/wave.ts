@@ -382,7 +382,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       await condition(() => w.wake, Date.parse(w.status.hold!.deadline) - t, { summary: 'holding for a human decision' });
       continue;
     }
-    if (t >= w.dueAtMs(cpIndex)) {
+    // Whatever is due longest runs first, so that checkpoints due back to back at a high time scale
+    // never starve the monitor (and a late tick never delays a checkpoint that was due before it).
+    if (t >= w.dueAtMs(cpIndex) && !(t >= w.nextTickAtMs && w.nextTickAtMs < w.dueAtMs(cpIndex))) {
       await runCheckpoint(cpIndex);
       show();
       continue;
