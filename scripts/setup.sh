@@ -26,8 +26,10 @@ if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >&2
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  mkdir -p .wavewatch
+  if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"; } > .wavewatch/setup-apt.log 2>&1; then
+    log "apt-get failed; its output is in .wavewatch/setup-apt.log:"; tail -20 .wavewatch/setup-apt.log >&2; exit 1
+  fi
 fi
 
 # 3. The Temporal CLI (dev server + Web UI), built from the Go module proxy.

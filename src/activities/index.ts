@@ -101,6 +101,7 @@ export function createActivities(deps: ActivityDeps) {
       };
       await log.append(entry);
       const entries = await log.entries(input.seq);
+      if (kind !== 'baseline') await writeHours(input, entries, prev?.observation.at ?? null, collection.finishedAt);
       return { collection, entries, history: entries.map((e) => e.observation), prev };
     } finally {
       hb.stop();
@@ -112,7 +113,8 @@ export function createActivities(deps: ActivityDeps) {
     const hourOf = (t: number) => Math.floor(((t - input.startAtMs) * input.timeScale) / HOUR);
     const planHourMs = HOUR / input.timeScale;
     const from = prevAt === null ? 0 : hourOf(prevAt);
-    for (let h = Math.max(from, hourOf(at) - 3) + 1; h <= hourOf(at); h++) {
+    // Every plan hour gets its file, also hours whose ticks were skipped (the file then says so).
+    for (let h = from + 1; h <= hourOf(at); h++) {
       const start = input.startAtMs + (h - 1) * planHourMs;
       const end = start + planHourMs;
       const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s && Date.parse(s.at) >= start && Date.parse(s.at) < end);
@@ -130,14 +132,13 @@ export function createActivities(deps: ActivityDeps) {
     /** One monitor tick: status, errors, load and memory, NATS health, a light probe; alert and rollback rules judged. */
     async monitorTick(input: CollectInput): Promise<TickResult> {
       const { plan } = input;
-      const { collection, entries, history, prev } = await collect(input, 'tick', null);
+      const { collection, history } = await collect(input, 'tick', null);
       const ctx = judgeCtx(input);
       const only = tickMetrics(plan);
       const test = measure(ctx, history, 'tick', TEST_SCOPE, only);
       const control = measure(ctx, history, 'tick', CONTROL_SCOPE, only);
       const evaluations = evaluateAlerts(plan, { test, control });
       const rollback = decideRollback(plan, { tick: test }, input.policy);
-      await writeHours(input, entries, prev?.observation.at ?? null, collection.finishedAt);
       const agents = collection.hosts?.agents ?? [];
       const under = agents.filter((a) => a.role === 'test');
       const problems = agents

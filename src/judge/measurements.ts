@@ -334,10 +334,42 @@ function degradationPct(c: Calc): Measurement {
   if (!baseline) return { value: null, samples: 0, note: 'no T+0 baseline probe' };
   const obs = c.sel.kind === 'wave' ? c.sel.inWindow.filter((o) => o !== baseline) : [c.sel.current];
   if (obs.length === 1 && obs[0] === baseline) return { value: null, samples: 0, note: 'only the baseline itself' };
+  const inScope = (p: ProbeLike) => c.inScope(p as never);
+  const parts = degradationParts(c, baseline, obs, c.agentNames, inScope);
+  if (parts.length === 0) return { value: null, samples: 0, note: 'no probes in this window' };
+  const known = parts.filter((p) => p.value !== null);
+  let note = parts.map((p) => p.note).join(' | ');
+  const samples = Math.min(...parts.map((p) => p.samples));
+  if (known.length === 0) return { value: null, samples, note };
+  let worst = Math.max(...known.map((p) => p.value as number));
+  // product.md: degradation is against the wave's own baseline *and* against the control agents.
+  // When the control agents slowed down just as much over the same time (a loaded NATS server, a
+  // busy network), the agents under test are not to blame and a rollback would not help: only the
+  // part of the change beyond the control cohort's counts.
+  if (c.scope.role === 'test' && !c.scope.agents && worst > 0) {
+    const controlNames = c.plan.agents.control.map((a) => a.name);
+    const control = degradationParts(c, baseline, obs, controlNames, (p) => p.role === 'control').filter((p) => p.value !== null);
+    if (control.length) {
+      const shift = Math.min(...control.map((p) => p.value as number));
+      if (shift > 0) {
+        // Changes compose as ratios: (1 + test) / (1 + control) is the change beyond the control's.
+        const beyond = ((1 + worst / 100) / (1 + shift / 100) - 1) * 100;
+        note += ` || control agents changed too (least: +${shift.toFixed(1)} %), so +${Math.max(0, beyond).toFixed(1)} % is the change beyond theirs: ${control.map((p) => p.note).join(' | ')}`;
+        worst = Math.max(0, beyond);
+      }
+    } else note += ' || no control agent comparison available';
+  }
+  return known.length === parts.length ? { value: worst, samples, note } : { value: worst, bound: 'lower', samples, note };
+}
+
+type ProbeLike = Observation['probes'][number];
+
+/** Per agent: the evidenced latency change of its probes in `obs` against the T+0 baseline, %. */
+function degradationParts(c: Calc, baseline: Observation, obs: readonly Observation[], agents: readonly string[], keep: (p: ProbeLike) => boolean) {
   const parts: { agent: string; value: number | null; note: string; samples: number }[] = [];
-  for (const agent of c.agentNames) {
-    const base = baseline.probes.filter((p) => p.agent === agent && c.inScope(p));
-    const cur = probesInScope(c, obs).filter((p) => p.agent === agent);
+  for (const agent of agents) {
+    const base = baseline.probes.filter((p) => p.agent === agent && keep(p));
+    const cur = obs.flatMap((o) => o.probes).filter((p) => p.agent === agent && keep(p));
     if (cur.length === 0) continue;
     if (!base.every((p) => p.latenciesMs) || !cur.every((p) => p.latenciesMs) || base.length === 0) {
       parts.push({ agent, value: null, samples: 0, note: `${agent}: raw latencies missing` });
@@ -350,13 +382,7 @@ function degradationPct(c: Calc): Measurement {
     });
     parts.push({ agent, value: d.valuePct, samples: Math.min(d.samples.current, d.samples.baseline), note: `${agent}: ${d.note}` });
   }
-  if (parts.length === 0) return { value: null, samples: 0, note: 'no probes in this window' };
-  const known = parts.filter((p) => p.value !== null);
-  const note = parts.map((p) => p.note).join(' | ');
-  const samples = Math.min(...parts.map((p) => p.samples));
-  if (known.length === 0) return { value: null, samples, note };
-  const worst = Math.max(...known.map((p) => p.value as number));
-  return known.length === parts.length ? { value: worst, samples, note } : { value: worst, bound: 'lower', samples, note };
+  return parts;
 }
 
 function corruptCount(c: Calc): Measurement {

@@ -1,0 +1,59 @@
+// The main job, undisturbed: the whole Wave 2 schedule of plans/local.yaml (a copy with free ports),
+// compressed, on a real Temporal dev server and a simulated fleet, through every checkpoint to GO —
+// every file of the spec's layout written and whole, the reports rendered, no false alert.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { checkpointFiles } from '../../src/artifacts/layout';
+import type { WaveStatus } from '../../src/workflows/status';
+import { validate } from '../artifacts/jsonschema';
+import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir } from '../helpers/wave-env';
+
+jest.setTimeout(300_000);
+
+// The JSON Schema checked in beside the code: what readers of summary.json rely on.
+const SUMMARY_SCHEMA = JSON.parse(readFileSync(join(__dirname, '../../schemas/summary.schema.json'), 'utf8'));
+
+test('a healthy wave runs every checkpoint to GO and leaves the spec\'s files', async () => {
+  const root = tempDir('healthy');
+  const temporal = await startTemporal();
+  const fleet = await startFleet(localPlan(root), root);
+  const worker = await startWorker(temporal.address, root, 'healthy');
+  let c: Client | null = null;
+  try {
+    c = await client(temporal.address);
+    const handle = await runWave(c, fleet.plan, { waveId: 'healthy-1', timeScale: 1440, taskQueue: 'healthy' });
+    const s = (await handle.result()) as WaveStatus;
+    const why = JSON.stringify({ checkpoints: s.checkpoints.map((x) => [x.name, x.verdict, x.criteria.filter((r) => r.outcome !== 'pass').map((r) => `${r.id}:${r.outcome}:${r.note}`)]), rollback: s.rollback.trigger, alerts: s.alerts, problems: s.problems });
+
+    expect([s.verdict, why]).toEqual(['GO', why]);
+    expect(s.rollback.requested).toBe(false);
+    expect(s.alerts).toEqual([]);
+    expect(s.checkpoints.map((x) => x.name)).toEqual(['T+1h', 'T+6h', 'T+12h', 'T+24h']);
+    expect(s.checkpoints.every((x) => x.verdict !== 'FAIL')).toBe(true);
+    expect(s.interim.ticks).toBeGreaterThan(3);
+
+    // The spec's layout, per checkpoint, with the extra files its actions ask for.
+    const plan = fleet.plan;
+    for (const cp of plan.checkpoints) {
+      const dir = join(plan.output.dir, cp.name);
+      for (const f of checkpointFiles(cp.actions)) expect([cp.name, f, existsSync(join(dir, f))]).toEqual([cp.name, f, true]);
+      const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+      expect(validate(SUMMARY_SCHEMA, summary)).toEqual([]);
+      expect(summary.checkpoint).toBe(cp.name);
+    }
+    for (const [cp, f] of [['T+6h', 'analysis.txt'], ['T+6h', 'comparison.json'], ['T+12h', 'trends.txt'], ['T+24h', 'final_analysis.md'], ['T+24h', 'aggregate_metrics.json']])
+      expect(existsSync(join(plan.output.dir, cp, f))).toBe(true);
+    // The hourly trend files, the decision document and the report with its charts.
+    expect(readdirSync(join(plan.output.dir, 'hourly')).filter((f) => f.endsWith('.txt')).length).toBeGreaterThanOrEqual(24);
+    const decision = readFileSync(plan.output.decisionDoc, 'utf8');
+    expect(decision).toMatch(/GO/);
+    const report = readFileSync(plan.output.reportDoc, 'utf8');
+    for (const m of report.matchAll(/\]\(([^)]+\.svg)\)/g)) expect(existsSync(join(plan.output.reportDoc, '..', m[1]))).toBe(true);
+  } finally {
+    await c?.connection.close();
+    await worker.stop();
+    await fleet.stop();
+    await temporal.stop();
+  }
+});
