@@ -2,7 +2,7 @@
 // an aborted one and one rolled back by an operator, compressed, on a local stack.
 // Run on purpose when the workflow changes before the first release: npx tsx scripts/record-histories.ts
 import { writeFileSync } from 'node:fs';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal as proto } from '@temporalio/proto';
 import { join } from 'node:path';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, waitForStatus } from '../test/helpers/wave-env';
 
@@ -34,8 +34,10 @@ const OUT = join(__dirname, '../test/fixtures/histories');
         const handle = await runWave(c, fleet.plan, { waveId: name, timeScale: 2880, taskQueue: 'record' });
         await act(name);
         await handle.result();
+        // Protobuf binary, decoded by the same @temporalio/proto the SDK uses. (The JSON route through
+        // historyFromJSON fails here: two copies of protobufjs 8 are installed side by side.)
         const history = await handle.fetchHistory();
-        writeFileSync(join(OUT, `${name}.json`), historyToJSON(history) + '\n');
+        writeFileSync(join(OUT, `${name}.binpb`), proto.api.history.v1.History.encode(history).finish());
         console.log(`${name}: ${history.events?.length} events`);
       }),
     );

@@ -4,15 +4,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal as proto } from '@temporalio/proto';
 import { workflowBundle } from '../helpers/wave-env';
 
 const DIR = join(__dirname, '../fixtures/histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
 
 test('there are recorded histories to replay', () => expect(files.length).toBeGreaterThanOrEqual(2));
 
 test.each(files)('%s replays on the current workflow code', async (file) => {
-  const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
-  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.json$/, ''));
+  const history = proto.api.history.v1.History.decode(readFileSync(join(DIR, file)));
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.binpb$/, ''));
 });
