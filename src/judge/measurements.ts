@@ -350,11 +350,12 @@ function degradationPct(c: Calc): Measurement {
     const controlNames = c.plan.agents.control.map((a) => a.name);
     const control = degradationParts(c, baseline, obs, controlNames, (p) => p.role === 'control').filter((p) => p.value !== null);
     if (control.length) {
-      const shift = Math.min(...control.map((p) => p.value as number));
+      // The same statistic on both sides: the worst agent's change (p50 or p99, whichever is larger).
+      const shift = Math.max(...control.map((p) => p.value as number));
       if (shift > 0) {
         // Changes compose as ratios: (1 + test) / (1 + control) is the change beyond the control's.
         const beyond = ((1 + worst / 100) / (1 + shift / 100) - 1) * 100;
-        note += ` || control agents changed too (least: +${shift.toFixed(1)} %), so +${Math.max(0, beyond).toFixed(1)} % is the change beyond theirs: ${control.map((p) => p.note).join(' | ')}`;
+        note += ` || control agents changed too (worst: +${shift.toFixed(1)} %), so +${Math.max(0, beyond).toFixed(1)} % is the change beyond theirs: ${control.map((p) => p.note).join(' | ')}`;
         worst = Math.max(0, beyond);
       }
     } else note += ' || no control agent comparison available';

@@ -5,24 +5,13 @@
 // message (the measured value); what cannot be known is null. Pure.
 import type { Plan } from '../plan/schema';
 import type { AlertRecord, OperatorAction as OperatorActionRecord } from '../artifacts/types';
-import type { Alert, AlertState } from '../judge/alerts';
+import { alertViews, type Alert, type AlertState } from '../judge/alerts';
 import { effectiveAction, type Policy } from '../judge/rollback-decision';
-import type { OperatorAction as StatusOperatorAction, RollbackStatus } from '../workflows/status';
+import type { AlertStatus, OperatorAction as StatusOperatorAction, RollbackStatus } from '../workflows/status';
 import { iso } from './readings';
 
-/** The status query's alert (src/judge/alerts.ts alertViews; src/workflows/status.ts AlertStatus). */
-export interface AlertView {
-  id: string;
-  rule: string;
-  severity: 'critical' | 'warning';
-  scope: string;
-  state: 'firing' | 'acknowledged' | 'resolved';
-  firstFiredAt: string;
-  lastFiredAt: string;
-  resolvedAt?: string;
-  acknowledgedBy?: string;
-  message: string;
-}
+/** The status query's alert: one shape, defined with the status (src/workflows/status.ts). */
+export type AlertView = AlertStatus;
 
 export interface AlertContext {
   /** The wave's operator actions: an accepted acknowledgeAlert gives the acknowledgement time. */
@@ -144,18 +133,7 @@ export function alertRecordsFromState(state: AlertState, plan: Plan, ctx: AlertC
 }
 
 function viewOfAlert(a: Alert): AlertView {
-  return {
-    id: a.id,
-    rule: a.rule,
-    severity: a.severity,
-    scope: a.scope,
-    state: a.state,
-    firstFiredAt: iso(a.firstFiredAt),
-    lastFiredAt: iso(a.lastFiredAt),
-    ...(a.resolvedAt !== undefined ? { resolvedAt: iso(a.resolvedAt) } : {}),
-    ...(a.acknowledgedBy ? { acknowledgedBy: a.acknowledgedBy } : {}),
-    message: a.message,
-  };
+  return alertViews({ alerts: [a] })[0];
 }
 
 /**

@@ -55,6 +55,14 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+function commOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
@@ -81,7 +89,8 @@ function startDemo(args: string[]): DemoRun {
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const seen = new Set<number>();
   const poll = setInterval(() => {
-    for (const p of descendants(child.pid!)) seen.add(p);
+    // esbuild's service process belongs to tsx (it compiles the CLI's TypeScript), not to the demo.
+    for (const p of descendants(child.pid!)) if (commOf(p) !== 'esbuild') seen.add(p);
   }, 200);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code, signal) => {

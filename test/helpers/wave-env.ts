@@ -9,9 +9,7 @@ import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal-server';
 import { startLocalFleet, type LocalFleet } from '../../src/stack/local-stack';
-import { createWaveWorker } from '../../src/worker/worker';
 import { connectClient, startWave } from '../../src/client/waves';
-import { LocalArtifactStore } from '../../src/artifacts/store';
 import type { Policy, WaveStatus } from '../../src/workflows/status';
 
 // Worker state changes at INFO would drown the test output.
@@ -40,21 +38,13 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/**
+ * The worker runs in its own process, as in production: its collection and judging must not stall
+ * the event loop of the simulated fleet, which lives in the test's process (the tests drive its
+ * faults). Otherwise the probes would measure the test rig instead of the agents.
+ */
 export async function startWorker(address: string, root: string, taskQueue: string): Promise<RunningWorker> {
-  const w = await createWaveWorker({
-    temporal: { address, namespace: 'default' },
-    taskQueue,
-    store: new LocalArtifactStore(root),
-    workflowBundle: await workflowBundle(),
-  });
-  const running = w.worker.run();
-  return {
-    async stop() {
-      w.worker.shutdown();
-      await running;
-      await w.close();
-    },
-  };
+  return spawnWorker(address, root, taskQueue);
 }
 
 /** A copy of plans/local.yaml with the test's changes, output under `root`. */
@@ -106,7 +96,7 @@ export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveSta
 export async function spawnWorker(address: string, root: string, taskQueue: string) {
   const { spawn } = await import('node:child_process');
   const { writeFileSync } = await import('node:fs');
-  const bundleFile = join(root, 'workflow-bundle.js');
+  const bundleFile = join(root, `workflow-bundle-${taskQueue}.js`);
   writeFileSync(bundleFile, (await workflowBundle()).code);
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'worker-process.ts'), address, taskQueue, root, bundleFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
