@@ -256,6 +256,31 @@ export function createActivities(deps: ActivityDeps) {
       return out;
     },
 
+    /** A hold waits for a human: page the incident recipients once when it begins (the escalation). */
+    async notifyHold(input: WaveRef & { hold: NonNullable<FinishInput['status']['hold']> }): Promise<string> {
+      if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
+      const h = input.hold;
+      const alert = {
+        id: `hold:${h.criterion ?? 'verdict'}:${h.since}`,
+        rule: h.criterion ?? 'final-verdict',
+        title: 'Held for a human decision',
+        severity: 'critical' as const,
+        scope: 'wave',
+        state: 'firing' as const,
+        firstFiredAt: h.since,
+        lastFiredAt: h.since,
+        resolvedAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        escalated: true,
+        message: h.reason,
+        value: null,
+        threshold: null,
+        actionTaken: `Holding until ${h.deadline}, then ${h.onTimeout}; decide with: wavewatch rollback|resume|waive ${input.waveId}`,
+      };
+      return send(input, incidentNotification(input.waveId, alert, 'escalated', h.since));
+    },
+
     /** GO / NO-GO / held for a human, from the whole wave's data. */
     async judgeWave(input: JudgeWaveInput): Promise<JudgeWaveResult> {
       const { plan } = input;

@@ -83,6 +83,14 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       send().catch((err: Error) => w.problem(now(), `${what} not sent: ${err.message}`)),
     );
   };
+  /** A hold that began since the last look is escalated by email, once. */
+  let holdNotified: string | null = null;
+  const escalateHold = () => {
+    const hold = w.status.hold;
+    if (!hold || hold.since === holdNotified) return;
+    holdNotified = hold.since;
+    mail('hold escalation email', () => mailActs.notifyHold({ ...ref, hold }));
+  };
   const collectInput = (seq: number) => ({ ...ref, seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
   /** Alert events always go to the alert log; their pages go out beside the wave. */
   const alertEvents = async (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
@@ -94,6 +102,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
 
   // ── Web UI ──────────────────────────────────────────────────────────────────────────────────
   const show = () => {
+    escalateHold();
     const s = w.status;
     const next = s.nextCheckpoint ? `${s.nextCheckpoint.name} at ${s.nextCheckpoint.dueAt}` : '—';
     const firing = s.alerts.filter((a) => a.state === 'firing').map((a) => `- ${a.severity}: ${a.message}`);

@@ -106,7 +106,8 @@ test('healthy background traffic pairs 100 %; a single-publish fault shows below
   expect(d.unpaired.unified).toBeGreaterThan(0);
   expect(d.unpaired.legacy).toBe(0);
   expect(d.perAgent['network-expert'].unpairedUnified).toBe(d.unpaired.unified);
-  expect(d.skew.max!).toBeGreaterThanOrEqual(60);
+  // 60 ms between the two publishes; the receive times carry the event loop's jitter, a few ms either way.
+  expect(d.skew.max!).toBeGreaterThanOrEqual(50);
   expect(d.skew.p50!).toBeLessThan(60);
 });
 

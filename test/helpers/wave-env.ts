@@ -43,8 +43,8 @@ export interface RunningWorker {
  * the event loop of the simulated fleet, which lives in the test's process (the tests drive its
  * faults). Otherwise the probes would measure the test rig instead of the agents.
  */
-export async function startWorker(address: string, root: string, taskQueue: string): Promise<RunningWorker> {
-  return spawnWorker(address, root, taskQueue);
+export async function startWorker(address: string, root: string, taskQueue: string, env?: Record<string, string>): Promise<RunningWorker> {
+  return spawnWorker(address, root, taskQueue, env);
 }
 
 /** A copy of plans/local.yaml with the test's changes, output under `root`. */
@@ -93,13 +93,14 @@ export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveSta
 }
 
 /** A worker in a child process (tsx), ready when it says so; `kill()` is a SIGKILL. */
-export async function spawnWorker(address: string, root: string, taskQueue: string) {
+export async function spawnWorker(address: string, root: string, taskQueue: string, env: Record<string, string> = {}) {
   const { spawn } = await import('node:child_process');
   const { writeFileSync } = await import('node:fs');
   const bundleFile = join(root, `workflow-bundle-${taskQueue}.js`);
   writeFileSync(bundleFile, (await workflowBundle()).code);
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'worker-process.ts'), address, taskQueue, root, bundleFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { checkpointFiles } from '../../src/artifacts/layout';
 import type { WaveStatus } from '../../src/workflows/status';
 import { validate } from '../artifacts/jsonschema';
+import { startMailSink } from '../../src/notify/sink';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir } from '../helpers/wave-env';
 
 jest.setTimeout(300_000);
@@ -18,7 +19,8 @@ test('a healthy wave runs every checkpoint to GO and leaves the spec\'s files', 
   const root = tempDir('healthy');
   const temporal = await startTemporal();
   const fleet = await startFleet(localPlan(root), root);
-  const worker = await startWorker(temporal.address, root, 'healthy');
+  const sink = await startMailSink({ dir: join(root, 'mail') });
+  const worker = await startWorker(temporal.address, root, 'healthy', sink.env());
   let c: Client | null = null;
   try {
     c = await client(temporal.address);
@@ -50,9 +52,12 @@ test('a healthy wave runs every checkpoint to GO and leaves the spec\'s files', 
     expect(decision).toMatch(/GO/);
     const report = readFileSync(plan.output.reportDoc, 'utf8');
     for (const m of report.matchAll(/\]\(([^)]+\.svg)\)/g)) expect(existsSync(join(plan.output.reportDoc, '..', m[1]))).toBe(true);
+    // The spec's communication plan: one email per checkpoint and the final one, no incident.
+    expect(sink.counts()).toEqual({ checkpoint: 4, final: 1 });
   } finally {
     await c?.connection.close();
     await worker.stop();
+    await sink.close();
     await fleet.stop();
     await temporal.stop();
   }

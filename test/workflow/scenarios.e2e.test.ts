@@ -55,6 +55,7 @@ const breaching: [string, RegExp][] = [
   ['error-rate', /^rollback-error-rate$/],
   ['data-corruption', /^rollback-data-corruption$/],
   ['latency-degradation', /^rollback-degradation$/],
+  ['nats-outage', /^rollback-nats-instability$/],
 ];
 
 // All waves start together (the breaching ones end early, at their rollback); tests await theirs.
