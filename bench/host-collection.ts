@@ -150,6 +150,7 @@ async function runSpecWay(plan: Plan, hostLimit: number): Promise<RunResult & { 
   console.log('\nGrowth with hosts: ms per host');
   console.log(table(['hosts', 'wavewatch cold ms/host', 'warm ms/host', "spec ms/host", 'fleet start ms', 'connections the sim hosts saw'], growth));
   console.log(`\nfinished: ${new Date().toISOString()}; ${machine()}`);
+  process.exit(0);
 })().catch((err) => {
   console.error(err);
   process.exit(1);

@@ -164,6 +164,7 @@ function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
   console.log(table(['method', 'rounds', 'min ms', 'p50 ms', 'p99 ms', 'p50 − injected', 'p50 − floor p50 (overhead)', 'p99 − floor p99', 'p50 ÷ floor', 'lost'], rows));
   console.log(`\nnats CLI: ${bin ? `${bin} (natscli v0.5.0)` : 'not found: the node process-per-request stand-in was measured instead'}`);
   console.log(`finished: ${new Date().toISOString()}; ${machine()}`);
+  process.exit(0);
 })().catch((err) => {
   console.error(err);
   process.exit(1);

@@ -51,7 +51,7 @@ async function child(args: string[]): Promise<Child> {
   const seconds = flag('seconds', QUICK ? 2 : 8);
   const repeats = flag('repeats', QUICK ? 1 : 3);
   // messages/s over both patterns (events/s × 2), summed over the two publishers
-  const rates = QUICK ? [4_000, 16_000, 40_000, 80_000] : [2_000, 5_000, 10_000, 20_000, 40_000, 60_000, 80_000, 120_000, 160_000];
+  const rates = QUICK ? [10_000, 80_000, 200_000] : [5_000, 20_000, 40_000, 80_000, 120_000, 160_000, 240_000, 320_000, 480_000];
   const root = tempDir('sampler');
   const nats = await startNatsServer({ port: await freePort(), monitorPort: await freePort(), dir: join(root, 'nats') });
   const plan = benchPlan(root, 3, (p) => {
@@ -125,6 +125,7 @@ async function child(args: string[]): Promise<Child> {
   console.log(table(['target msg/s', 'achieved msg/s', 'published msgs', 'sampler counted', 'pairs', 'paired %', 'lag at end ms', 'window complete', 'sampler', 'bare counted', 'bare subscriber'], rows));
   console.log(`\nHighest achieved rate the sampler counted exactly in every repeat: ${ceiling ? `${Math.round(ceiling)} msg/s` : 'none of the rates tried'}; the bare subscriber: ${bareCeiling ? `${Math.round(bareCeiling)} msg/s` : 'none'} (${r1(ceiling && bareCeiling ? (ceiling / bareCeiling) * 100 : NaN)} % of it). A ceiling equal to the highest rate tried is a lower bound: the publishers were the limit.`);
   console.log(`finished: ${new Date().toISOString()}; ${machine()}`);
+  process.exit(0);
 })().catch((err) => {
   console.error(err);
   process.exit(1);
