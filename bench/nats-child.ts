@@ -1,6 +1,6 @@
 // A NATS publisher or bare subscriber in its own process, for bench/sampler-ceiling.ts.
 //   tsx nats-child.ts pub URL AGENT   then stdin lines: {"events":N,"rate":R}  → stdout {"published":N,"ms":T}
-//     publishes N events at R events/s, each on the legacy and the unified subject with the same
+//     publishes N events at R events/s (stopping early after maxMs, when given), each on the legacy and the unified subject with the same
 //     Nats-Msg-Id and payload (as the simulated agents do), then flushes.
 //   tsx nats-child.ts sub URL         then stdin lines: {"cmd":"reset"} | {"cmd":"count"} → stdout {"count":N,"slow":bool}
 //     a bare subscriber on cim-agent.> and cim.agent.> that only counts.
@@ -36,12 +36,13 @@ const send = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
     }
     const events: number = m.events;
     const rate: number = m.rate;
+    const maxMs: number = m.maxMs ?? Infinity;
     const g = ++gen;
     const t0 = performance.now();
     const tickMs = 5;
     let sent = 0;
     const kinds = ['heartbeat', 'status', 'task.completed', 'capability.announce'];
-    while (sent < events) {
+    while (sent < events && performance.now() - t0 < maxMs) {
       const due = Math.min(events, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
       while (sent < due) {
         sent++;
