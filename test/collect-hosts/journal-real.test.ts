@@ -45,7 +45,7 @@ describe('journal: real journalctl output', () => {
   beforeAll(() => {
     const entries = [
       exportEntry(T0 - 100, 6, 'agent started'),
-      exportEntry(T0 + 1, 3, 'ERROR failed to publish to 10.0.20.1:4222 after 3 retries'),
+      exportEntry(T0 + 1, 3, 'ERROR failed to publish to 192.0.2.1:4222 after 3 retries'),
       exportEntry(T0 + 2, 6, 'request 81723 error: timeout after 5000ms', undefined, [['X_TAG', 'a'], ['X_TAG', 'b']]),
       exportEntry(T0 + 3, 6, Buffer.from('binary \x01\x02 error here')),
       exportEntry(T0 + 4, 3, 'other unit err', 'agent-runtime@tdd-expert.service'),
@@ -65,7 +65,7 @@ describe('journal: real journalctl output', () => {
     const { entries, badLines, lastCursor } = parseJournalJson(out);
     expect(badLines).toBe(0);
     expect(entries.map((e) => e.realtimeUs! / 1e6)).toEqual([T0 + 1, T0 + 2, T0 + 3, T0 + 5, T0 + 6, T0 + 7, T0 + 8]);
-    expect(entries[0]).toMatchObject({ priority: 3, pid: 4242, message: 'ERROR failed to publish to 10.0.20.1:4222 after 3 retries', unit: 'agent-runtime@network-expert.service' });
+    expect(entries[0]).toMatchObject({ priority: 3, pid: 4242, message: 'ERROR failed to publish to 192.0.2.1:4222 after 3 retries', unit: 'agent-runtime@network-expert.service' });
     expect(entries[2].message).toBe('binary \x01\x02 error here'); // printed by journalctl as a byte array
     expect(entries[5].message).toBe('multi\nline warning with errors'); // newline: byte array too
     expect(entries.every((e) => e.cursor && e.cursor.includes(`b=${BOOT}`))).toBe(true);
@@ -109,7 +109,7 @@ describe('journal: real journalctl output', () => {
     expect(a.recurring).toBe(1);
     expect(a.oneOff).toBe(3);
     const line = formatErrorLine('dgx-1', 'agent-runtime@network-expert', a.errorEntries[0]);
-    expect(line).toBe('2026-01-23T10:00:01.000Z dgx-1 agent-runtime@network-expert[4242] <err> ERROR failed to publish to 10.0.20.1:4222 after 3 retries');
+    expect(line).toBe('2026-01-23T10:00:01.000Z dgx-1 agent-runtime@network-expert[4242] <err> ERROR failed to publish to 192.0.2.1:4222 after 3 retries');
   });
 });
 
