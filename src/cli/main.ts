@@ -2,7 +2,8 @@
 // (2: bad input, 1: could not do it), never a stack trace.
 import { Command, Option } from 'commander';
 import { loadPlan, PlanError } from '../plan/load';
-import { formatDuration, parseDuration } from '../plan/duration';
+import { formatDuration } from '../plan/duration';
+import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
 import { connectClient, defaultWaveId, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
@@ -55,18 +56,6 @@ planCmd
   });
 
 // ── waves ─────────────────────────────────────────────────────────────────────────────────────
-function parseStartAt(text: string | undefined): number {
-  if (!text || text === 'now') return Date.now();
-  const ago = /^-(.+)$/.exec(text);
-  if (ago) {
-    const ms = parseDuration(ago[1]);
-    if (ms !== null) return Date.now() - ms;
-  }
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw new WaveCommandError(`--start-at: expected an ISO time, "now" or "-2h", got "${text}"`, 2);
-  return t;
-}
-
 program
   .command('start')
   .description('start monitoring a wave; prints the wave id (the Temporal workflow id) last')
@@ -80,6 +69,7 @@ program
     const timeScale = Number(o.timeScale);
     if (!Number.isFinite(timeScale) || timeScale <= 0) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
     const startAtMs = parseStartAt(o.startAt);
+    if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
     const waveId = o.id ?? defaultWaveId(plan, new Date());
     if (!/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(waveId)) throw new WaveCommandError(`--id: expected letters, digits and . _ : + -, got "${waveId}"`, 2);
     const c = await client();

@@ -5,7 +5,8 @@ import { loadPlan } from '../plan/load';
 import { createWaveWorker } from '../worker/worker';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
-import { loadScenario, parseStartAt, parseTimeScale, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
+import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
+import { loadScenario, parseTimeScale, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
 import { runScenario } from '../sim/scenario-runner';
 import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
@@ -44,7 +45,7 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
       const timeScale = parseTimeScale(o.timeScale);
       if (timeScale === null) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
       const startAtMs = parseStartAt(o.startAt);
-      if (startAtMs === null) throw new WaveCommandError(`--start-at: expected an ISO time, "now" or "-2h", got "${o.startAt}"`, 2);
+      if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
       let scenario: Scenario | null = null;
       if (o.scenario) {
         try {

@@ -465,18 +465,6 @@ export function placeFaults(scenario: Scenario, startAtMs: number, timeScale: nu
   });
 }
 
-/** Parses --start-at: an ISO time, "now", or "-2h" (that long ago). Null when malformed. */
-export function parseStartAt(text: string | undefined, now = Date.now()): number | null {
-  if (!text || text === 'now') return now;
-  const ago = /^-(.+)$/.exec(text);
-  if (ago) {
-    const ms = parseDuration(ago[1]);
-    return ms === null ? null : now - ms;
-  }
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? null : t;
-}
-
 /** Parses --time-scale: a positive finite number. Null when malformed. */
 export function parseTimeScale(text: string | number): number | null {
   const n = typeof text === 'number' ? text : /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
