@@ -149,15 +149,15 @@ async function firstRunOf(client: Client, workflowId: string, known: string | un
 }
 
 async function spawnWorker(address: string, taskQueue: string, root: string, bundleFile: string) {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'worker-child.ts'), address, taskQueue, root, bundleFile, '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../test/helpers/worker-process.ts'), address, taskQueue, root, bundleFile, '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const memory: { t: number; rss: number; heapUsed: number }[] = [];
   const rl = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {
     rl.on('line', (l) => {
+      if (l === 'ready') return resolve();
       try {
         const m = JSON.parse(l);
-        if (m.ready) resolve();
-        else if (m.rss) memory.push({ t: m.t, rss: m.rss, heapUsed: m.heapUsed });
+        if (m.rss) memory.push({ t: m.t, rss: m.rss, heapUsed: m.heapUsed });
       } catch {
         /* not ours */
       }
