@@ -17,7 +17,7 @@ import { decideRollback } from '../judge/rollback-decision';
 import { judgeCheckpoint, judgeWave } from '../judge/verdict';
 import { compareTestVsControl } from '../judge/comparison';
 import { evaluateRule } from '../judge/rules';
-import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, alertRecordsOf, operatorActionsOf } from '../observe';
+import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, alertRecordsOf, alertLogEntryOf, operatorActionsOf } from '../observe';
 import { checkpointNotification, finalNotification, incidentNotification } from '../notify/templates';
 import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
@@ -221,26 +221,9 @@ export function createActivities(deps: ActivityDeps) {
     /** Alert events into the alert log (always), then their emails. */
     async recordAlerts(input: AlertsInput): Promise<number> {
       const records = alertRecordsOf(input.status.alerts, input.plan);
-      for (const e of input.entries) {
-        const alert = records.find((a) => a.id === e.alertId);
-        await appendAlertLog(store, input.plan, {
-          id: e.id,
-          at: e.at,
-          wave: input.plan.wave.name,
-          waveId: input.waveId,
-          event: e.event,
-          alertId: e.alertId,
-          rule: e.rule,
-          ...(alert ? { title: alert.title } : {}),
-          severity: e.severity,
-          scope: e.scope,
-          state: e.state,
-          message: e.note ? `${e.message} (${e.note})` : e.message,
-          value: e.value,
-          threshold: e.threshold,
-          ...(e.by ? { by: e.by } : {}),
-        });
-      }
+      const wave = { wave: input.plan.wave.name, waveId: input.waveId };
+      for (const e of input.entries)
+        await appendAlertLog(store, input.plan, alertLogEntryOf(e, wave, records.find((a) => a.id === e.alertId)));
       return input.entries.length;
     },
 

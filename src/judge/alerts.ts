@@ -139,6 +139,25 @@ function sends(plan: Plan, ruleId: string, policy: Policy): boolean {
   return action !== 'observe';
 }
 
+/** The alert log entry for an event of an alert at nowMs, as the alert stands after it. */
+function logEntry(a: Alert, event: AlertLogEntry['event'], nowMs: number, notified: boolean, extra: Pick<AlertLogEntry, 'by' | 'note'> = {}): AlertLogEntry {
+  return {
+    id: `${a.id}@${nowMs}:${event}`,
+    at: iso(nowMs),
+    event,
+    alertId: a.id,
+    rule: a.rule,
+    scope: a.scope,
+    severity: a.severity,
+    state: a.state,
+    value: a.value,
+    threshold: a.threshold,
+    message: a.message,
+    notified,
+    ...extra,
+  };
+}
+
 export function stepAlerts(
   state: AlertState,
   evaluations: readonly AlertEvaluation[],
@@ -151,22 +170,7 @@ export function stepAlerts(
   const alerts = state.alerts.map((a) => ({ ...a }));
   const notifications: AlertNotification[] = [];
   const entries: AlertLogEntry[] = [];
-  const log = (a: Alert, event: AlertLogEntry['event'], notified: boolean, extra: Partial<AlertLogEntry> = {}) =>
-    entries.push({
-      id: `${a.id}@${nowMs}:${event}`,
-      at: iso(nowMs),
-      event,
-      alertId: a.id,
-      rule: a.rule,
-      scope: a.scope,
-      severity: a.severity,
-      state: a.state,
-      value: a.value,
-      threshold: a.threshold,
-      message: a.message,
-      notified,
-      ...extra,
-    });
+  const log = (a: Alert, event: AlertLogEntry['event'], notified: boolean) => entries.push(logEntry(a, event, nowMs, notified));
   const notify = (a: Alert, kind: AlertNotification['kind']) => {
     a.notifications++;
     a.lastNotifiedAt = nowMs;
@@ -251,22 +255,7 @@ export function acknowledgeAlert(state: AlertState, req: { alertId: string; by?:
   if (!a) return { state, notifications: [], logLines: [], entries: [], error: `unknown alert "${req.alertId}"` };
   if (a.state === 'resolved') return { state, notifications: [], logLines: [], entries: [], error: `alert "${req.alertId}" is already resolved` };
   Object.assign(a, { state: 'acknowledged', acknowledgedAt: nowMs, acknowledgedBy: req.by ?? 'operator', ackNote: req.note });
-  const entry: AlertLogEntry = {
-    id: `${a.id}@${nowMs}:acknowledged`,
-    at: iso(nowMs),
-    event: 'acknowledged',
-    alertId: a.id,
-    rule: a.rule,
-    scope: a.scope,
-    severity: a.severity,
-    state: a.state,
-    value: a.value,
-    threshold: a.threshold,
-    message: a.message,
-    notified: false,
-    by: a.acknowledgedBy,
-    note: req.note,
-  };
+  const entry = logEntry(a, 'acknowledged', nowMs, false, { by: a.acknowledgedBy, note: req.note });
   return { state: { alerts }, notifications: [], logLines: [JSON.stringify(entry)], entries: [entry] };
 }
 

@@ -3,7 +3,7 @@
 //   to-checkpoint-record.ts  Collection + judged verdict → CheckpointRecord (writeCheckpoint's input)
 //   to-monitor-sample.ts     Collection → MonitorSample (hourly trend files)
 //   to-wave-record.ts        WaveStatus + wave judgement → WaveRecord (wave.json, final reports)
-//   status-alerts.ts         status alerts / operator actions ⇄ AlertRecord / OperatorAction
+//   status-alerts.ts         status alerts / operator actions ⇄ AlertRecord / OperatorAction; judge's alert log entries → AlertLogEntry
 //   control-comparison.ts    the judge's CanaryJudgement → ControlComparison
 //   findings.ts              the judge's trends, anomalies, leaks, restarts → Finding[]
 //   latencies.ts             raw latencies from a probe's encoded HDR histogram

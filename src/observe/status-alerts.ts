@@ -1,11 +1,12 @@
 // Alerts and operator actions between the workflow's status shape (src/workflows/status.ts, the
-// judge's `alertViews`) and the artifact records (AlertRecord, OperatorAction of src/artifacts/types).
+// judge's `alertViews`) and the artifact records (AlertRecord, OperatorAction of src/artifacts/types);
+// the judge's alert log entries as the alert log's lines.
 // The status view is lean: what it does not carry is taken from the plan (title, threshold), from the
 // operator actions (when an alert was acknowledged), from the rollback, or parsed from the alert's own
 // message (the measured value); what cannot be known is null. Pure.
 import type { Plan } from '../plan/schema';
-import type { AlertRecord, OperatorAction as OperatorActionRecord } from '../artifacts/types';
-import { alertViews, type Alert, type AlertState } from '../judge/alerts';
+import type { AlertLogEntry, AlertRecord, OperatorAction as OperatorActionRecord } from '../artifacts/types';
+import { alertViews, type Alert, type AlertLogEntry as JudgeAlertLogEntry, type AlertState } from '../judge/alerts';
 import { effectiveAction, type Policy } from '../judge/rollback-decision';
 import type { AlertStatus, OperatorAction as StatusOperatorAction, RollbackStatus } from '../workflows/status';
 import { iso } from './readings';
@@ -134,6 +135,27 @@ export function alertRecordsFromState(state: AlertState, plan: Plan, ctx: AlertC
 
 function viewOfAlert(a: Alert): AlertView {
   return alertViews({ alerts: [a] })[0];
+}
+
+/** The judge's alert log entry (stepAlerts, acknowledgeAlert) as a line of the wave's alert log; the alert's record gives the title. */
+export function alertLogEntryOf(e: JudgeAlertLogEntry, wave: { wave: string; waveId: string }, alert?: Pick<AlertRecord, 'title'>): AlertLogEntry {
+  return {
+    id: e.id,
+    at: e.at,
+    wave: wave.wave,
+    waveId: wave.waveId,
+    event: e.event,
+    alertId: e.alertId,
+    rule: e.rule,
+    ...(alert ? { title: alert.title } : {}),
+    severity: e.severity,
+    scope: e.scope,
+    state: e.state,
+    message: e.note ? `${e.message} (${e.note})` : e.message,
+    value: e.value,
+    threshold: e.threshold,
+    ...(e.by ? { by: e.by } : {}),
+  };
 }
 
 /**

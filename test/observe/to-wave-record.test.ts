@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toWaveRecord, alertRecordsOf, alertViewOf, operatorActionsOf, parseAlertMessage, alertRecordsFromState } from '../../src/observe';
+import { toWaveRecord, alertRecordsOf, alertViewOf, operatorActionsOf, parseAlertMessage, alertRecordsFromState, alertLogEntryOf } from '../../src/observe';
 import type { WaveStatus } from '../../src/workflows/status';
 import { emptyAlertState, evaluateAlerts, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
 import { writeWaveRecord } from '../../src/artifacts/wave';
+import { alertLogEntrySchema } from '../../src/artifacts/schema';
 import { validate } from '../artifacts/jsonschema';
 import { H, START, wave2Plan } from './fixtures';
 
@@ -122,6 +123,22 @@ describe('status alerts ⇄ records', () => {
     expect(recs.map(alertViewOf)).toEqual(views);
     expect(alertRecordsFromState(st, plan)[0]).toMatchObject({ acknowledgedAt: at(H + 1000), value: 2 });
     expect(alertRecordsOf(views, plan, { policy: 'observe' })[0].actionTaken).toMatch(/^None \(recorded only\)/);
+  });
+
+  it("the judge's alert log entries → the alert log's lines: wave, title from the record, the ack's note in the message", () => {
+    const evals = evaluateAlerts(plan, { test: { 'agents.crashes': { value: 2, samples: 6 } }, control: {} }, plan.alerts.filter((r) => r.id === 'agent-crash'));
+    const fired = stepAlerts(emptyAlertState(), evals, START + H, plan);
+    const acked = acknowledgeAlert(fired.state, { alertId: 'agent-crash:test', by: 'carol', note: 'looking' }, START + H + 1000);
+    const [rec] = alertRecordsOf(alertViews(acked.state), plan);
+    const wave = { wave: 'wave2', waveId: 'wave2-1' };
+    const lines = [...fired.entries, ...acked.entries].map((e) => alertLogEntryOf(e, wave, rec));
+    const message = fired.entries[0].message;
+    expect(lines).toEqual([
+      { id: `agent-crash:test@${START + H}:fired`, at: at(H), ...wave, event: 'fired', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'firing', message, value: 2, threshold: 0 },
+      { id: `agent-crash:test@${START + H + 1000}:acknowledged`, at: at(H + 1000), ...wave, event: 'acknowledged', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'acknowledged', message: `${message} (looking)`, value: 2, threshold: 0, by: 'carol' },
+    ]);
+    for (const l of lines) expect(alertLogEntrySchema.safeParse(l).success).toBe(true);
+    expect(alertLogEntryOf(fired.entries[0], wave)).not.toHaveProperty('title');
   });
 
   it('operator actions: accepted with a note keeps it as detail', () => {
