@@ -420,6 +420,11 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       await sleep(io.liveCapable ? 250 : 500);
     }
     if (interrupted || !status) return 130;
+    // The verdict is in, but the wave still writes its reports and sends the final email: the demo
+    // ends with the workflow, not with its phase (stopping the worker now would leave it running).
+    io.say('verdict in: waiting for the wave to write its reports and send the final email…');
+    status = await waveResult(client, waveId, () => interrupted);
+    if (interrupted || !status) return 130;
     ended = true;
     rmSync(runningFile, { force: true });
 
@@ -477,6 +482,17 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     if (code !== 0 && interrupted) io.say('stopped.');
   }
   return code;
+}
+
+/** The wave's final status, its workflow's result; null when interrupted first. */
+async function waveResult(client: Client, waveId: string, stopped: () => boolean): Promise<WaveStatus | null> {
+  const result = client.workflow.getHandle(waveId).result() as Promise<WaveStatus>;
+  result.catch(() => undefined); // observed below, or abandoned when interrupted
+  for (;;) {
+    const r = await Promise.race([result, sleep(250).then(() => null)]);
+    if (r) return r;
+    if (stopped()) return null;
+  }
 }
 
 /** Terminates the demo's wave (the Temporal server keeps the history). Best effort, a few seconds; true when it no longer runs. */

@@ -151,6 +151,9 @@ function expectOutcomeShape(o: DemoOutcome): void {
   }
   expect(existsSync(o.artifactsDir)).toBe(true);
   expect(existsSync(o.mail.dir)).toBe(true);
+  // The demo ends with the workflow, after its reports and its final email, not with its phase.
+  expect([o.reportPath, o.decisionPath].filter((p) => !existsSync(p))).toEqual([]);
+  expect(o.mail.byKind.final).toBe(1);
   expect(JSON.parse(readFileSync(join(o.runDir, 'outcome.json'), 'utf8')).waveId).toBe(o.waveId);
 }
 
