@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadPlan } from '../src/plan/load';
 import type { Plan } from '../src/plan/schema';
+import { tsProcessArgs } from '../test/helpers/ts-process';
 
 export const QUICK = process.argv.includes('--quick');
 export const FULL = process.argv.includes('--full');
@@ -80,7 +81,7 @@ export interface FleetChild {
  * hosts, `'fleet'` the whole local fleet (NATS server, SSH hosts, NATS agents).
  */
 export async function startFleetChild(plan: Plan, stateDir: string, mode: 'hosts' | 'fleet', extra: Record<string, unknown> = {}): Promise<FleetChild> {
-  const proc = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'fleet-child.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, tsProcessArgs(join(__dirname, 'fleet-child.ts')), { stdio: ['pipe', 'pipe', 'inherit'] });
   const rl = createInterface({ input: proc.stdout! });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let seq = 0;

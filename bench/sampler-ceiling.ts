@@ -13,6 +13,7 @@ import { connect } from '../src/collect/nats/client';
 import { sampleTraffic } from '../src/collect/nats/sampler';
 import { startNatsServer, freePort } from '../src/stack/nats-server';
 import { QUICK, benchPlan, flag, header, median, r1, sleep, table, tempDir, machine } from './lib';
+import { tsProcessArgs } from '../test/helpers/ts-process';
 
 interface Child {
   proc: ChildProcess;
@@ -21,7 +22,7 @@ interface Child {
 }
 
 async function child(args: string[]): Promise<Child> {
-  const proc = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'nats-child.ts'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, tsProcessArgs(join(__dirname, 'nats-child.ts'), ...args), { stdio: ['pipe', 'pipe', 'inherit'] });
   const rl = createInterface({ input: proc.stdout! });
   const queue: ((v: any) => void)[] = [];
   let ready!: () => void;

@@ -13,6 +13,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { startWave } from '../src/client/waves';
 import type { WaveStatus } from '../src/workflows/status';
 import { benchPlan, median, quantile, sleep, startFleetChild, tempDir, MiB } from './lib';
+import { tsProcessArgs } from '../test/helpers/ts-process';
 
 /** Temporal's default per-run limits (history_size_limit_error / history_count_limit_error) and warnings. */
 export const LIMITS = { events: 51_200, eventsWarn: 10_240, bytes: 50 * MiB, bytesWarn: 10 * MiB, payload: 2 * MiB };
@@ -149,7 +150,7 @@ async function firstRunOf(client: Client, workflowId: string, known: string | un
 }
 
 async function spawnWorker(address: string, taskQueue: string, root: string, bundleFile: string) {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '../test/helpers/worker-process.ts'), address, taskQueue, root, bundleFile, '500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, tsProcessArgs(join(__dirname, '../test/helpers/worker-process.ts'), address, taskQueue, root, bundleFile, '500'), { stdio: ['ignore', 'pipe', 'inherit'] });
   const memory: { t: number; rss: number; heapUsed: number }[] = [];
   const rl = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {

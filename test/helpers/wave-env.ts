@@ -11,6 +11,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/
 import { startLocalFleet, type LocalFleet } from '../../src/stack/local-stack';
 import { connectClient, startWave } from '../../src/client/waves';
 import type { Policy, WaveStatus } from '../../src/workflows/status';
+import { tsProcessArgs } from './ts-process';
 
 // Worker state changes at INFO would drown the test output.
 try {
@@ -68,8 +69,8 @@ export async function client(address: string): Promise<Client> {
   return connectClient({ address, namespace: 'default' });
 }
 
-export async function runWave(c: Client, plan: Plan, o: { waveId: string; timeScale: number; policy?: Policy; taskQueue: string; startAtMs?: number }) {
-  return startWave(c, plan, { waveId: o.waveId, timeScale: o.timeScale, policy: o.policy ?? 'auto', startAtMs: o.startAtMs ?? Date.now(), taskQueue: o.taskQueue });
+export async function runWave(c: Client, plan: Plan, o: { waveId: string; timeScale: number; policy?: Policy; taskQueue: string; startAtMs?: number; eventsPerRun?: number }) {
+  return startWave(c, plan, { waveId: o.waveId, timeScale: o.timeScale, policy: o.policy ?? 'auto', startAtMs: o.startAtMs ?? Date.now(), taskQueue: o.taskQueue, eventsPerRun: o.eventsPerRun });
 }
 
 /** Polls the status query until `pred` holds (queries need a running worker). */
@@ -98,7 +99,7 @@ export async function spawnWorker(address: string, root: string, taskQueue: stri
   const { writeFileSync } = await import('node:fs');
   const bundleFile = join(root, `workflow-bundle-${taskQueue}.js`);
   writeFileSync(bundleFile, (await workflowBundle()).code);
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(__dirname, 'worker-process.ts'), address, taskQueue, root, bundleFile], {
+  const child = spawn(process.execPath, tsProcessArgs(join(__dirname, 'worker-process.ts'), address, taskQueue, root, bundleFile), {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
