@@ -23,6 +23,7 @@ import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';
 import type { SshPools } from './ssh-pools';
+import { compactList, compactNote, compactText, compactTrigger } from './compact';
 import type {
   AlertsInput,
   CheckpointInput,
@@ -149,6 +150,7 @@ export function createActivities(deps: ActivityDeps) {
         ...problems.map((p) => `${p.agent}@${p.host} ${p.state}${p.error ? ` (${p.error})` : ''}`),
         ...(natsReachable === false ? ['NATS unreachable'] : []),
       ];
+      const listed = compactList(problems);
       return {
         at: collection.finishedAt,
         durationMs: collection.finishedAt - collection.startedAt,
@@ -156,10 +158,11 @@ export function createActivities(deps: ActivityDeps) {
         agentsActive: under.filter((a) => a.state === 'active').length,
         hostsUnreachable: collection.hosts?.unreachable.map((u) => u.host) ?? [],
         natsReachable,
-        problems,
-        evaluations,
-        rollback: rollback.triggers,
-        note: notes.length ? notes.join('; ') : null,
+        problems: listed.items,
+        problemsOmitted: listed.omitted,
+        evaluations: evaluations.map(compactNote),
+        rollback: rollback.triggers.map(compactTrigger),
+        note: notes.length ? compactText(notes.join('; ')) : null,
       };
     },
 
@@ -203,9 +206,9 @@ export function createActivities(deps: ActivityDeps) {
         artifactsDir: store.locate(written.dir),
         ranAtMs: collection.finishedAt,
         verdict: judged.verdict,
-        verdictReason,
-        criteria: judged.criteria,
-        rollback: decision.triggers,
+        verdictReason: compactText(verdictReason),
+        criteria: judged.criteria.map(compactNote),
+        rollback: decision.triggers.map(compactTrigger),
         problems: written.problems,
       };
     },
@@ -275,7 +278,7 @@ export function createActivities(deps: ActivityDeps) {
         const r = byId.get(c.id) ?? (final[c.window] ? evaluateRule(c, final[c.window]!) : evaluateRule(c, {}));
         return { ...r, primary: c.primary };
       });
-      return { decision: v.decision, reasons: v.reasons, held: v.held, criteria };
+      return { decision: v.decision, reasons: v.reasons.map((r) => compactText(r)), held: v.held, criteria: criteria.map(compactNote) };
     },
 
     async runRollbackStep(input: RollbackStepInput): Promise<RollbackStepResult> {

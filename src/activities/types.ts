@@ -40,8 +40,10 @@ export interface TickResult {
   agentsActive: number;
   hostsUnreachable: string[];
   natsReachable: boolean | null;
-  /** Only the instances that are not active: the list stays empty on a healthy fleet. */
+  /** Only the instances that are not active: the list stays empty on a healthy fleet (at most 50). */
   problems: InstanceProblem[];
+  /** Instances not active beyond those listed (the tick's observation has them all). */
+  problemsOmitted: number;
   /** The alert rules judged on this tick (input to the workflow's alert state machine). */
   evaluations: AlertEvaluation[];
   /** Rollback criteria that fired, with the policy's effective action and the evidence. */
