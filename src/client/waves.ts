@@ -47,10 +47,12 @@ export interface StartOptions {
   policy: Policy;
   waveId: string;
   taskQueue?: string;
+  /** See WaveInput.eventsPerRun: tests and benchmarks only. */
+  eventsPerRun?: number;
 }
 
 export async function startWave(client: Client, plan: Plan, o: StartOptions): Promise<WorkflowHandle> {
-  const input: WaveInput = { plan, waveId: o.waveId, startAtMs: o.startAtMs, timeScale: o.timeScale, policy: o.policy };
+  const input: WaveInput = { plan, waveId: o.waveId, startAtMs: o.startAtMs, timeScale: o.timeScale, policy: o.policy, ...(o.eventsPerRun ? { eventsPerRun: o.eventsPerRun } : {}) };
   const scale = o.timeScale === 1 ? '' : ` ×${o.timeScale}`;
   try {
     return await client.workflow.start('waveWorkflow', {

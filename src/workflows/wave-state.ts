@@ -17,6 +17,11 @@ export interface WaveInput {
   /** Divides every schedule duration of the plan (product.md, Semantics). 1 for real waves. */
   timeScale: number;
   policy: Policy;
+  /**
+   * History events after which the run continues as new (default 2,000, well before Temporal's
+   * warnings at 10,240). Lower only to exercise continue-as-new in tests and benchmarks.
+   */
+  eventsPerRun?: number;
   /** Set by continue-as-new: the state so far. */
   carried?: Carried;
 }
@@ -32,6 +37,8 @@ export interface Carried {
   seq: number;
   alertState: AlertState;
   rollbackFired: RuleResult[];
+  /** The hold (its `since`) already escalated by email; absent in runs carried before it existed. */
+  holdNotified?: string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,6 +57,8 @@ export class WaveState {
   alertState: AlertState;
   /** Rollback criteria that fired during the wave, even when the policy or a pause softened them. */
   rollbackFired: RuleResult[];
+  /** The `since` of the hold already escalated by email: a hold is escalated once, also across runs. */
+  holdNotified: string | null = null;
   /** Set by handlers so the main loop re-evaluates at once instead of sleeping to its next timer. */
   wake = false;
 
@@ -67,6 +76,7 @@ export class WaveState {
       this.seq = c.seq;
       this.alertState = c.alertState;
       this.rollbackFired = c.rollbackFired;
+      this.holdNotified = c.holdNotified ?? null;
       return;
     }
     this.seq = 0;
@@ -120,6 +130,7 @@ export class WaveState {
       seq: this.seq,
       alertState: this.alertState,
       rollbackFired: this.rollbackFired,
+      holdNotified: this.holdNotified,
     };
   }
 

@@ -38,7 +38,7 @@ type AlertsNotifications = import('../activities/types').AlertsInput['notificati
 export type { WaveInput } from './wave-state';
 
 /** Continue-as-new well before Temporal's warnings (10,240 events): a 24 h wave at 5 min is ~3,200. */
-const MAX_EVENTS_PER_RUN = 2000;
+const EVENTS_PER_RUN = 2000;
 
 export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
   const w = new WaveState(input);
@@ -63,6 +63,8 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   });
   const rollbackActs = proxyActivities<Activities>({
     startToCloseTimeout: Math.max(...plan.rollback.steps.map((s) => s.timeout)) + collectMs,
+    // A step that died with its worker is retried within 20 s, not after its whole timeout.
+    heartbeatTimeout: 20_000,
     retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 30_000 },
   });
   // Writing the alert log and the final files must not be lost: retried until it succeeds.
@@ -84,11 +86,10 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     );
   };
   /** A hold that began since the last look is escalated by email, once. */
-  let holdNotified: string | null = null;
   const escalateHold = () => {
     const hold = w.status.hold;
-    if (!hold || hold.since === holdNotified) return;
-    holdNotified = hold.since;
+    if (!hold || hold.since === w.holdNotified) return;
+    w.holdNotified = hold.since;
     mail('hold escalation email', () => mailActs.notifyHold({ ...ref, hold }));
   };
   const collectInput = (seq: number) => ({ ...ref, seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
@@ -402,7 +403,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       await runTick();
       show();
       const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength > MAX_EVENTS_PER_RUN) {
+      if (info.continueAsNewSuggested || info.historyLength > (input.eventsPerRun ?? EVENTS_PER_RUN)) {
         await Promise.all(mailing);
         await condition(allHandlersFinished);
         await continueAsNew<typeof waveWorkflow>({ ...input, carried: w.carry() });
