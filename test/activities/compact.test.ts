@@ -6,8 +6,10 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `network-expert
 test('a short note passes unchanged', () => {
   const note = names(3).join(', ');
   expect(compactText(note)).toBe(note);
-  expect(compactNote({ id: 'x', note })).toEqual({ id: 'x', note });
-  expect(compactNote({ id: 'x' })).toEqual({ id: 'x' });
+  const withNote: { id: string; note?: string } = { id: 'x', note };
+  const without: { id: string; note?: string } = { id: 'x' };
+  expect(compactNote(withNote)).toEqual({ id: 'x', note });
+  expect(compactNote(without)).toEqual({ id: 'x' });
 });
 
 test('a note naming 3,000 instances is cut at a separator, says how many were left out, and stays bounded', () => {

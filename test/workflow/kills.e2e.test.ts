@@ -1,0 +1,134 @@
+// The worker SIGKILLed in the middle of work, not between it: during a checkpoint's NATS sampling
+// (in a wave that also continues as new twice), and during a rollback step. Each time a new worker
+// takes over; the wave ends as an undisturbed one would, nothing is collected twice, and no
+// rollback step takes effect twice.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TemporalDevServer } from '../../src/stack/temporal-server';
+import type { WaveStatus } from '../../src/workflows/status';
+import { client, localPlan, runWave, spawnWorker, startFleet, startTemporal, tempDir, waitForStatus } from '../helpers/wave-env';
+
+jest.setTimeout(420_000);
+
+let temporal: TemporalDevServer;
+let c: Client;
+beforeAll(async () => {
+  temporal = await startTemporal();
+  c = await client(temporal.address);
+});
+afterAll(async () => {
+  await c?.connection.close();
+  await temporal?.stop();
+});
+
+/** Waits until the wave's current run has `activity` pending with a heartbeat that matches `detail`. */
+async function waitForPendingActivity(waveId: string, activity: string, detail: RegExp, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const d = await c.workflow.getHandle(waveId).describe();
+    for (const p of d.raw.pendingActivities ?? []) {
+      if (p.activityType?.name !== activity) continue;
+      const beats = (p.heartbeatDetails?.payloads ?? []).map((x) => Buffer.from(x.data ?? []).toString()).join(' ');
+      if (detail.test(beats)) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${activity} pending with a heartbeat matching ${detail} within ${timeoutMs} ms`);
+}
+
+/** Activities scheduled by type over every run of the wave (continue-as-new starts new runs). */
+async function scheduledActivities(waveId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for await (const run of c.workflow.list({ query: `WorkflowId = '${waveId}'` })) {
+    const history = await c.workflow.getHandle(waveId, run.runId).fetchHistory();
+    for (const e of history.events ?? []) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) out[name] = (out[name] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
+test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the same verdict, every checkpoint once, files whole', async () => {
+  const root = tempDir('kill-sampling');
+  const fleet = await startFleet(localPlan(root), root);
+  const TQ = 'kill-sampling';
+  let worker = await spawnWorker(temporal.address, root, TQ);
+  try {
+    // 30 events a run: the wave continues as new after nearly every monitor tick (a whole compressed
+    // wave has 200–700 events; fewer when a kill stalls it for the 20 s heartbeat timeout).
+    await runWave(c, fleet.plan, { waveId: 'kill-sampling', timeScale: 1440, taskQueue: TQ, eventsPerRun: 30 });
+    await waitForStatus(c, 'kill-sampling', (s) => s.checkpoints[0].ranAt !== null);
+    // T+6h's activity, a few seconds into its sampling window (3 s minimum, probes before it).
+    await waitForPendingActivity('kill-sampling', 'runCheckpoint', /sampling/);
+    await worker.kill();
+    await new Promise((r) => setTimeout(r, 2000));
+    worker = await spawnWorker(temporal.address, root, TQ);
+    const s = (await c.workflow.getHandle('kill-sampling').result()) as WaveStatus;
+
+    const why = JSON.stringify({ checkpoints: s.checkpoints.map((x) => [x.name, x.verdict, x.note]), alerts: s.alerts.map((a) => `${a.id}:${a.state}`), rollback: s.rollback.trigger, problems: s.problems });
+    expect([s.verdict, why]).toEqual(['GO', why]);
+    expect(s.runs).toBeGreaterThanOrEqual(3);
+    expect(s.checkpoints.every((x) => x.ranAt !== null && x.verdict !== 'FAIL' && !x.note)).toBe(true);
+    // Once each: a retried activity is another attempt of the same scheduled one.
+    const scheduled = await scheduledActivities('kill-sampling');
+    expect(scheduled.runCheckpoint).toBe(4);
+    expect(scheduled.collectBaseline).toBe(1);
+    // The interrupted checkpoint sampled a whole new window and says so; its files are whole.
+    const says = (dir: string, text: string) => readdirSync(dir).some((f) => readFileSync(join(dir, f), 'utf8').includes(text));
+    const interrupted = s.checkpoints.filter((x) => says(x.artifactsDir!, 'attempt 2: a new window'));
+    expect(interrupted.map((x) => x.name)).toHaveLength(1);
+    for (const cp of s.checkpoints) {
+      for (const f of readdirSync(cp.artifactsDir!).filter((x) => x.endsWith('.json'))) JSON.parse(readFileSync(join(cp.artifactsDir!, f), 'utf8'));
+    }
+    // The observation log (outside history) has each collection once, in order.
+    const seqs = readFileSync(join(fleet.plan.output.dir, 'observations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq as number);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  } finally {
+    await worker.stop().catch(() => undefined);
+    await fleet.stop();
+  }
+});
+
+test('killed during a rollback step: the new worker resumes it, and no unit is stopped twice', async () => {
+  const root = tempDir('kill-rollback');
+  // A step that takes a few seconds on each host (a drain, say), so the kill lands inside it.
+  const plan = localPlan(root, (p) => {
+    p.rollback.steps[0].run = 'sleep 3 && systemctl stop {unit}';
+  });
+  const fleet = await startFleet(plan, root);
+  const stops = new Map<string, number>();
+  fleet.model.on('unit-changed', (e: { host: string; agent: string; reason: string }) => {
+    if (e.reason === 'stop') stops.set(`${e.host}/${e.agent}`, (stops.get(`${e.host}/${e.agent}`) ?? 0) + 1);
+  });
+  const TQ = 'kill-rollback';
+  let worker = await spawnWorker(temporal.address, root, TQ);
+  try {
+    await runWave(c, fleet.plan, { waveId: 'kill-rollback', timeScale: 1440, taskQueue: TQ });
+    await waitForStatus(c, 'kill-rollback', (s) => s.interim.ticks > 1);
+    fleet.model.stop('dgx-2', 'network-expert');
+    await waitForPendingActivity('kill-rollback', 'runRollbackStep', /.*/);
+    await new Promise((r) => setTimeout(r, 1000));
+    await worker.kill();
+    await new Promise((r) => setTimeout(r, 2000));
+    worker = await spawnWorker(temporal.address, root, TQ);
+    const s = (await c.workflow.getHandle('kill-rollback').result()) as WaveStatus;
+
+    expect(s.verdict).toBe('NO-GO');
+    expect(s.rollback.ok).toBe(true);
+    expect(s.rollback.steps.map((x) => x.state)).toEqual(['done', 'done']);
+    // Every unit under test stopped exactly once (dgx-2/network-expert by the fault), control untouched.
+    const underTest = ['dgx-1', 'dgx-2', 'dgx-3'].flatMap((h) => ['network-expert', 'tdd-expert'].map((a) => `${h}/${a}`));
+    expect(Object.fromEntries(underTest.map((u) => [u, stops.get(u) ?? 0]))).toEqual(Object.fromEntries(underTest.map((u) => [u, 1])));
+    expect([...stops.keys()].filter((u) => !underTest.includes(u))).toEqual([]);
+    for (const u of underTest) expect(fleet.model.unit(u.split('/')[0], u.split('/')[1]).enabled).toBe(false);
+    // Two steps, each scheduled once (the kill made a second attempt, not a second step).
+    expect((await scheduledActivities('kill-rollback')).runRollbackStep).toBe(2);
+    expect(s.rollback.verification).toMatch(/0\/6 agent units active/);
+  } finally {
+    await worker.stop().catch(() => undefined);
+    await fleet.stop();
+  }
+});
