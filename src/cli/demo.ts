@@ -338,6 +338,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const client = await connectClient({ address, namespace: 'default' });
     stops.push({ what: 'Temporal client', fn: () => client.connection.close() });
     await endLeftover(client, runningFile, io);
+    // In the demo's own database every running wave is an earlier demo's: its fleet is gone, and this
+    // run's worker would otherwise pick it up. (A server the demo did not start is left alone.)
+    if (temporal) await endOrphans(client, io);
 
     // ── the simulated fleet, the mail sink ──
     const fleet: LocalFleet = await startLocalFleet({ plan, stateDir: join(stateDir, 'fleet'), freePorts: true });
@@ -523,6 +526,15 @@ async function endLeftover(client: Client, file: string, io: Io): Promise<void> 
     /* unreadable: nothing to end */
   }
   rmSync(file, { force: true });
+}
+
+async function endOrphans(client: Client, io: Io): Promise<void> {
+  try {
+    for await (const w of client.workflow.list({ query: `ExecutionStatus = 'Running' AND WorkflowType = 'waveWorkflow'` }))
+      await endWave(client, w.workflowId, 'left running by an earlier demo (its fleet is gone)', io);
+  } catch (err) {
+    io.say(`could not look for waves left running by earlier demos: ${firstLine(err)}`);
+  }
 }
 
 export function registerDemoCommand(program: Command): void {
