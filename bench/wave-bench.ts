@@ -33,6 +33,8 @@ export interface WaveBenchOptions {
   timeScale: number;
   /** Stop an agent under test after `afterTicks` monitor ticks and time the rollback. */
   rollback?: { afterTicks: number };
+  /** Continue-as-new after this many history events (the workflow's default is 2,000). */
+  eventsPerRun?: number;
   ratePerSecond?: number;
   subscribe?: 'patterns' | 'own' | 'none';
   address: string;
@@ -197,7 +199,7 @@ export async function measureWave(o: WaveBenchOptions): Promise<WaveBenchResult>
   const t0 = Date.now();
   let rollback: WaveBenchResult['rollback'] = null;
   try {
-    const handle = await startWave(o.client, fleet.plan, { waveId, timeScale: o.timeScale, policy: 'auto', startAtMs: Date.now(), taskQueue });
+    const handle = await startWave(o.client, fleet.plan, { waveId, timeScale: o.timeScale, policy: 'auto', startAtMs: Date.now(), taskQueue, eventsPerRun: o.eventsPerRun });
     const query = () => handle.query<WaveStatus>('status');
     if (o.rollback) {
       for (;;) {

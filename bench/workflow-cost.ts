@@ -5,7 +5,7 @@
 // rollback's start (status.rollback.startedAt) and its first step. The healthy wave and the rollback
 // waves run at the same time, each with its own fleet and worker process.
 //
-//   npx tsx bench/workflow-cost.ts [--quick] [--scale N] [--rollbacks N]
+//   npx tsx bench/workflow-cost.ts [--quick] [--scale N] [--rollbacks N] [--events-per-run N]
 import { connectClient } from '../src/client/waves';
 import { startTemporalDevServer } from '../src/stack/temporal-server';
 import { QUICK, flag, header, machine, median, r1, table, tempDir, MiB } from './lib';
@@ -53,6 +53,7 @@ if (require.main === module)
     // Rollback waves at a scale where a monitor tick (5 min / scale) is longer than a tick's collection,
     // so the breach is seen at the next tick rather than behind a queue of skipped ticks and checkpoints.
     const rollbackScale = flag('rollback-scale', 144);
+    const perRun = flag('events-per-run', 150);
     const root = tempDir('wfcost');
     const temporal = await startTemporalDevServer({ headless: true });
     const client = await connectClient({ address: temporal.address, namespace: 'default' });
@@ -60,12 +61,15 @@ if (require.main === module)
       const bundleFile = await writeBundle(root);
       const base = { hosts: 3, address: temporal.address, client, bundleFile };
       const healthy = measureWave({ ...base, label: 'healthy', timeScale: scale });
+      // The same wave continuing as new every `perRun` events: what a continued run starts with (the
+      // carried state) and whether anything grows from run to run.
+      const continued = measureWave({ ...base, label: `healthy, new run every ${perRun} events`, timeScale: scale, eventsPerRun: perRun });
       const rb: WaveBenchResult[] = [];
       const rollbackRuns = (async () => {
         for (let i = 0; i < rollbacks; i++) rb.push(await measureWave({ ...base, label: `rollback-${i + 1}`, timeScale: rollbackScale, rollback: { afterTicks: 2 } }));
       })();
-      const [h] = await Promise.all([healthy, rollbackRuns]);
-      const all = [h, ...rb];
+      const [h, can] = await Promise.all([healthy, continued, rollbackRuns]);
+      const all = [h, can, ...rb];
       console.log(`healthy wave: time scale ${scale}: 24 h in ${r1(86_400 / scale)} s; monitor tick due every ${r1(300_000 / scale)} ms of wall time. Rollback waves: scale ${rollbackScale} (tick every ${r1(300_000 / rollbackScale)} ms), ended by the rollback.\n`);
       console.log(table(WAVE_HEADERS, waveRows(all)));
       console.log('\nHistory per run of the continue-as-new chain (Temporal defaults: error at 51,200 events or 50 MiB per run, warning at 10,240 / 10 MiB; 2 MiB per payload):');

@@ -31,8 +31,9 @@ export async function connectClient(s: TemporalSettings): Promise<Client> {
 }
 
 export function firstLine(err: unknown): string {
-  const e = err as { details?: string; message?: string; cause?: unknown };
-  const text = e?.details || e?.message || String(err);
+  // gRPC errors carry their text in `details`; an ApplicationFailure's `details` is its payload list.
+  const e = err as { details?: unknown; message?: string; cause?: unknown };
+  const text = (typeof e?.details === 'string' && e.details) || e?.message || String(err);
   return text.split('\n')[0];
 }
 

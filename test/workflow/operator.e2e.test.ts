@@ -1,8 +1,10 @@
 // The operator interface and the rollback procedure on whole compressed waves: a real Temporal dev
 // server, a worker on the bundled workflow, a simulated fleet per wave. Waves run side by side.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startMailSink, type MailSink } from '../../src/notify/sink';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { LocalFleet } from '../../src/stack/local-stack';
 import type { WaveStatus } from '../../src/workflows/status';
@@ -17,18 +19,21 @@ const SCALE = 2880;
 let temporal: TemporalDevServer;
 let worker: RunningWorker;
 let c: Client;
+let sink: MailSink;
 const fleets: LocalFleet[] = [];
 const root = tempDir('operator');
 
 beforeAll(async () => {
   temporal = await startTemporal();
-  worker = await startWorker(temporal.address, root, TQ);
+  sink = await startMailSink({ dir: join(root, 'mail') });
+  worker = await startWorker(temporal.address, root, TQ, sink.env());
   c = await client(temporal.address);
 });
 
 afterAll(async () => {
   await c?.connection.close();
   await worker?.stop();
+  await sink?.close();
   for (const f of fleets) await f.stop();
   await temporal?.stop();
 });
@@ -85,10 +90,16 @@ test('a control agent going down raises an alert but never rolls the wave back',
   const { fleet } = await wave('control-down', { scale: 1440 });
   await waitForStatus(c, 'control-down', (s) => s.interim.ticks > 1);
   fleet.model.stop('dgx-1', 'qa-expert');
-  const firing = await waitForStatus(c, 'control-down', (s) => s.alerts.some((a) => a.scope === 'control'));
-  expect(firing.alerts.filter((a) => a.scope === 'control').map((a) => a.rule)).toContain('agent-inactive');
+  const firing = await waitForStatus(c, 'control-down', (s) => s.alerts.some((a) => a.scope === 'control' && a.rule === 'agent-inactive' && a.state === 'firing'));
+  const alert = firing.alerts.find((a) => a.scope === 'control' && a.rule === 'agent-inactive')!;
+  // Acknowledged by a person: recorded with who and why, in the status and the alert log.
+  const ack = await c.workflow.getHandle('control-down').executeUpdate('acknowledgeAlert', { args: [{ alertId: alert.id, by: 'frank', note: 'qa-expert is being replaced' }] });
+  expect(ack).toEqual({ alertId: alert.id, state: 'acknowledged' });
   const s = await result('control-down');
   expect(s.rollback.trigger).toBeNull();
+  expect(s.operatorActions).toContainEqual(expect.objectContaining({ kind: 'acknowledgeAlert', by: 'frank', accepted: true }));
+  const logged = readFileSync(join(root, 'control-down', 'alerts.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(logged).toContainEqual(expect.objectContaining({ alertId: alert.id, event: 'acknowledged', by: 'frank' }));
 });
 
 test('policy hold turns the automatic rollback into a hold; resume dismisses it and monitoring goes on', async () => {
@@ -98,6 +109,11 @@ test('policy hold turns the automatic rollback into a hold; resume dismisses it 
   const held = await waitForStatus(c, 'crash-hold', (s) => s.phase === 'holding');
   expect(held.hold?.criterion).toMatch(/^rollback-agent-(down|crash)$/);
   expect(held.rollback.requested).toBe(false);
+  // The hold pages the incident recipients once: the escalation to a human.
+  // (Only this wave of the suite runs with policy hold.)
+  const holdMails = () => sink.messages.filter((m) => !m.duplicate && /Held for a human decision/.test(m.subject));
+  for (let i = 0; i < 100 && holdMails().length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+  expect(holdMails()).toHaveLength(1);
   fleet.model.start('dgx-1', 'tdd-expert');
   await handle.signal('resume', { reason: 'restarted by hand', by: 'bob' });
   const resumed = await waitForStatus(c, 'crash-hold', (s) => s.operatorActions.some((a) => a.kind === 'resume'));
@@ -201,4 +217,42 @@ test('the artifacts of a checkpoint are whole JSON files in the spec layout', as
   expect(summary.checkpoint).toBe(cp.name);
   const agents = JSON.parse(readFileSync(join(cp.artifactsDir!, 'agent_status.json'), 'utf8'));
   expect(agents.agents).toHaveLength(12);
+});
+
+/** `wavewatch <args>` against this suite's server: exit code and stderr. */
+function cli(...args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  return new Promise((res) => {
+    execFile(process.execPath, [join(__dirname, '../../bin/wavewatch.js'), ...args], { env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default' } }, (err, stdout, stderr) =>
+      res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('the CLI: a wrong wave, a finished wave or a malformed argument gets one clear line and a non-zero exit, and changes nothing', async () => {
+  const { handle } = await wave('cli-input', { scale: 720 });
+  await waitForStatus(c, 'cli-input', (s) => s.interim.ticks > 0);
+  const [unknown, noReason, badDuration, badAlert, badCriterion] = await Promise.all([
+    cli('abort', 'no-such-wave', '--reason', 'x'),
+    cli('abort', 'cli-input'),
+    cli('extend', 'cli-input', '--duration', 'soon', '--reason', 'x'),
+    cli('ack', 'cli-input', '--alert', 'nope'),
+    cli('waive', 'cli-input', '--criterion', 'no-such-rule', '--reason', 'x'),
+  ]);
+  const oneLine = (r: { stderr: string }) => r.stderr.trim().split('\n').length === 1;
+  expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/no-such-wave/)]);
+  expect(noReason.code).not.toBe(0);
+  expect(noReason.stderr).toMatch(/--reason/);
+  expect([badDuration.code, badDuration.stderr]).toEqual([2, expect.stringMatching(/"duration" must be a positive duration/)]);
+  expect([badAlert.code, badAlert.stderr]).toEqual([2, expect.stringMatching(/unknown alert "nope"/)]);
+  expect([badCriterion.code, badCriterion.stderr]).toEqual([2, expect.stringMatching(/unknown criterion "no-such-rule"/)]);
+  for (const r of [unknown, badDuration, badAlert, badCriterion]) expect([oneLine(r), r.stderr]).toEqual([true, r.stderr]);
+  // Nothing changed in the wave.
+  const s = await handle.query<WaveStatus>('status');
+  expect([s.phase, s.operatorActions, s.waivers]).toEqual(['monitoring', [], []]);
+
+  expect((await cli('abort', 'cli-input', '--reason', 'test over', '--by', 'gina')).code).toBe(0);
+  expect((await result('cli-input')).verdict).toBe('ABORTED');
+  const late = await cli('pause', 'cli-input', '--reason', 'too late');
+  expect([late.code, late.stderr]).toEqual([1, expect.stringMatching(/has ended/)]);
+  expect(oneLine(late)).toBe(true);
 });
