@@ -18,7 +18,7 @@ import { HISTORY_HEADERS, WAVE_HEADERS, historyRows, waveRows } from './workflow
 (async () => {
   const hosts = flag('hosts', FULL ? 300 : QUICK ? 10 : 30);
   const agents = { test: 5, control: 5 };
-  const scale = flag('scale', FULL ? 288 : QUICK ? 2880 : 720);
+  const scale = flag('scale', FULL ? 288 : QUICK ? 5760 : 720);
   header(`Scale: ${hosts} hosts × ${agents.test + agents.control} agents`);
 
   // 1. One monitor tick's host collection, outside Temporal.

@@ -48,7 +48,7 @@ export const HISTORY_HEADERS = ['wave', 'run', 'events', 'KiB', 'of 51,200 event
 if (require.main === module)
   (async () => {
     header('Workflow cost: a whole compressed 24 h Wave 2 on a local Temporal dev server');
-    const scale = flag('scale', QUICK ? 2880 : 720);
+    const scale = flag('scale', QUICK ? 5760 : 720);
     const rollbacks = flag('rollbacks', QUICK ? 1 : 3);
     // Rollback waves at a scale where a monitor tick (5 min / scale) is longer than a tick's collection,
     // so the breach is seen at the next tick rather than behind a queue of skipped ticks and checkpoints.

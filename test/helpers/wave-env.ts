@@ -93,6 +93,34 @@ export async function waitForStatus(c: Client, waveId: string, pred: (s: WaveSta
   );
 }
 
+/** Waits until the wave's current run has `activity` pending with a heartbeat that matches `detail`. */
+export async function waitForPendingActivity(c: Client, waveId: string, activity: string, detail: RegExp, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const d = await c.workflow.getHandle(waveId).describe();
+    for (const p of d.raw.pendingActivities ?? []) {
+      if (p.activityType?.name !== activity) continue;
+      const beats = (p.heartbeatDetails?.payloads ?? []).map((x) => Buffer.from(x.data ?? []).toString()).join(' ');
+      if (detail.test(beats)) return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${activity} pending with a heartbeat matching ${detail} within ${timeoutMs} ms`);
+}
+
+/** Activities scheduled by type over every run of the wave (continue-as-new starts new runs). */
+export async function scheduledActivities(c: Client, waveId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for await (const run of c.workflow.list({ query: `WorkflowId = '${waveId}'` })) {
+    const history = await c.workflow.getHandle(waveId, run.runId).fetchHistory();
+    for (const e of history.events ?? []) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) out[name] = (out[name] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
 /** A worker in a child process (tsx), ready when it says so; `kill()` is a SIGKILL. */
 export async function spawnWorker(address: string, root: string, taskQueue: string, env: Record<string, string> = {}) {
   const { spawn } = await import('node:child_process');

@@ -1,4 +1,4 @@
-// Durability: the worker SIGKILLed mid-wave and replaced, and the Temporal dev server killed and
+// Durability: the worker SIGKILLed during a monitor tick and replaced, and the Temporal dev server killed and
 // restarted on the same database file. The wave ends as an undisturbed one would, every checkpoint
 // ran exactly once and its files are whole.
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { WaveStatus } from '../../src/workflows/status';
-import { client, localPlan, runWave, spawnWorker, startFleet, startTemporal, tempDir, waitForStatus } from '../helpers/wave-env';
+import { client, localPlan, runWave, scheduledActivities, spawnWorker, startFleet, startTemporal, tempDir, waitForPendingActivity, waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(300_000);
 
@@ -21,8 +21,9 @@ test('a wave survives a SIGKILLed worker and a restarted Temporal server, losing
   let c: Client = await client(temporal.address);
   try {
     await runWave(c, fleet.plan, { waveId: 'durable-1', timeScale: 1440, taskQueue: TQ });
-    // Killed while the wave waits on its timers and runs monitor ticks.
+    // Killed in the middle of a monitor tick's host collection.
     await waitForStatus(c, 'durable-1', (s) => s.checkpoints[0].ranAt !== null);
+    await waitForPendingActivity(c, 'durable-1', 'monitorTick', /.*/);
     await worker.kill();
     await new Promise((r) => setTimeout(r, 3000));
     worker = await spawnWorker(temporal.address, root, TQ);
@@ -39,9 +40,7 @@ test('a wave survives a SIGKILLed worker and a restarted Temporal server, losing
     expect(end.phase).toBe('completed');
     expect(end.checkpoints.every((cp) => cp.ranAt !== null && cp.verdict !== null && !cp.note)).toBe(true);
     // Each checkpoint collected once: one runCheckpoint completed per checkpoint in the history.
-    const history = await c.workflow.getHandle('durable-1').fetchHistory();
-    const completedCheckpoints = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runCheckpoint');
-    expect(completedCheckpoints.length).toBe(4);
+    expect((await scheduledActivities(c, 'durable-1')).runCheckpoint).toBe(4);
     for (const cp of end.checkpoints) {
       const summary = JSON.parse(readFileSync(join(cp.artifactsDir!, 'summary.json'), 'utf8'));
       expect(summary.checkpoint).toBe(cp.name);

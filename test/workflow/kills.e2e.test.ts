@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { WaveStatus } from '../../src/workflows/status';
-import { client, localPlan, runWave, spawnWorker, startFleet, startTemporal, tempDir, waitForStatus } from '../helpers/wave-env';
+import { client, localPlan, runWave, scheduledActivities, spawnWorker, startFleet, startTemporal, tempDir, waitForPendingActivity, waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(420_000);
 
@@ -22,34 +22,6 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-/** Waits until the wave's current run has `activity` pending with a heartbeat that matches `detail`. */
-async function waitForPendingActivity(waveId: string, activity: string, detail: RegExp, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const d = await c.workflow.getHandle(waveId).describe();
-    for (const p of d.raw.pendingActivities ?? []) {
-      if (p.activityType?.name !== activity) continue;
-      const beats = (p.heartbeatDetails?.payloads ?? []).map((x) => Buffer.from(x.data ?? []).toString()).join(' ');
-      if (detail.test(beats)) return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${activity} pending with a heartbeat matching ${detail} within ${timeoutMs} ms`);
-}
-
-/** Activities scheduled by type over every run of the wave (continue-as-new starts new runs). */
-async function scheduledActivities(waveId: string): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for await (const run of c.workflow.list({ query: `WorkflowId = '${waveId}'` })) {
-    const history = await c.workflow.getHandle(waveId, run.runId).fetchHistory();
-    for (const e of history.events ?? []) {
-      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (name) out[name] = (out[name] ?? 0) + 1;
-    }
-  }
-  return out;
-}
-
 test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the same verdict, every checkpoint once, files whole', async () => {
   const root = tempDir('kill-sampling');
   const fleet = await startFleet(localPlan(root), root);
@@ -61,7 +33,7 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
     await runWave(c, fleet.plan, { waveId: 'kill-sampling', timeScale: 1440, taskQueue: TQ, eventsPerRun: 30 });
     await waitForStatus(c, 'kill-sampling', (s) => s.checkpoints[0].ranAt !== null);
     // T+6h's activity, a few seconds into its sampling window (3 s minimum, probes before it).
-    await waitForPendingActivity('kill-sampling', 'runCheckpoint', /sampling/);
+    await waitForPendingActivity(c, 'kill-sampling', 'runCheckpoint', /sampling/);
     await worker.kill();
     await new Promise((r) => setTimeout(r, 2000));
     worker = await spawnWorker(temporal.address, root, TQ);
@@ -72,7 +44,7 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
     expect(s.runs).toBeGreaterThanOrEqual(3);
     expect(s.checkpoints.every((x) => x.ranAt !== null && x.verdict !== 'FAIL' && !x.note)).toBe(true);
     // Once each: a retried activity is another attempt of the same scheduled one.
-    const scheduled = await scheduledActivities('kill-sampling');
+    const scheduled = await scheduledActivities(c, 'kill-sampling');
     expect(scheduled.runCheckpoint).toBe(4);
     expect(scheduled.collectBaseline).toBe(1);
     // The interrupted checkpoint sampled a whole new window and says so; its files are whole.
@@ -109,7 +81,7 @@ test('killed during a rollback step: the new worker resumes it, and no unit is s
     await runWave(c, fleet.plan, { waveId: 'kill-rollback', timeScale: 1440, taskQueue: TQ });
     await waitForStatus(c, 'kill-rollback', (s) => s.interim.ticks > 1);
     fleet.model.stop('dgx-2', 'network-expert');
-    await waitForPendingActivity('kill-rollback', 'runRollbackStep', /.*/);
+    await waitForPendingActivity(c, 'kill-rollback', 'runRollbackStep', /.*/);
     await new Promise((r) => setTimeout(r, 1000));
     await worker.kill();
     await new Promise((r) => setTimeout(r, 2000));
@@ -125,7 +97,7 @@ test('killed during a rollback step: the new worker resumes it, and no unit is s
     expect([...stops.keys()].filter((u) => !underTest.includes(u))).toEqual([]);
     for (const u of underTest) expect(fleet.model.unit(u.split('/')[0], u.split('/')[1]).enabled).toBe(false);
     // Two steps, each scheduled once (the kill made a second attempt, not a second step).
-    expect((await scheduledActivities('kill-rollback')).runRollbackStep).toBe(2);
+    expect((await scheduledActivities(c, 'kill-rollback')).runRollbackStep).toBe(2);
     expect(s.rollback.verification).toMatch(/0\/6 agent units active/);
   } finally {
     await worker.stop().catch(() => undefined);
