@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { startWave } from '../src/client/waves';
 import type { WaveStatus } from '../src/workflows/status';
-import { QUICK, benchPlan, median, quantile, sleep, startFleetChild, tempDir, MiB } from './lib';
+import { benchPlan, median, quantile, sleep, startFleetChild, tempDir, MiB } from './lib';
 import { tsProcessArgs } from '../test/helpers/ts-process';
 
 /** Temporal's default per-run limits (history_size_limit_error / history_count_limit_error) and warnings. */
@@ -189,9 +189,6 @@ export async function measureWave(o: WaveBenchOptions): Promise<WaveBenchResult>
       p.agents.control = control;
     }
     // Mail off: no SMTP host in the worker's environment.
-    // --quick: a checkpoint's sampling window at 1 s (the plan's floor is 3 s) so that a whole wave
-    // fits the minute; the full mode keeps the plan's windows.
-    if (QUICK) p.nats.sampling = { ...p.nats.sampling, minWindow: 1000, grace: 500, skewWindow: 500 };
   });
   const f0 = performance.now();
   const fleet = await startFleetChild(plan, join(root, 'stack'), 'fleet', { ratePerSecond: o.ratePerSecond, subscribe: o.subscribe });

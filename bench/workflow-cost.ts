@@ -53,7 +53,7 @@ if (require.main === module)
     // Rollback waves at a scale where a monitor tick (5 min / scale) is longer than a tick's collection,
     // so the breach is seen at the next tick rather than behind a queue of skipped ticks and checkpoints.
     const rollbackScale = flag('rollback-scale', 144);
-    const perRun = flag('events-per-run', 150);
+    const perRun = flag('events-per-run', QUICK ? 40 : 150);
     const root = tempDir('wfcost');
     const temporal = await startTemporalDevServer({ headless: true });
     const client = await connectClient({ address: temporal.address, namespace: 'default' });
