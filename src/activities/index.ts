@@ -1,6 +1,7 @@
 // Activities: thin Temporal wrappers (heartbeats, cancellation, retries, summaries) over the
 // collectors, the judge, the artifact writers and the notifiers, which know nothing of Temporal.
 // Built once per worker around long-lived clients (SSH pools, the mail transport, the store).
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifacts/store';
@@ -22,6 +23,7 @@ import { checkpointNotification, finalNotification, incidentNotification } from 
 import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';
+import type { Plan } from '../plan/schema';
 import type { SshPools } from './ssh-pools';
 import { compactList, compactNote, compactText, compactTrigger } from './compact';
 import type {
@@ -33,6 +35,7 @@ import type {
   FinishResult,
   JudgeWaveInput,
   JudgeWaveResult,
+  PlanRef,
   RollbackStepInput,
   RollbackStepResult,
   TickResult,
@@ -60,25 +63,39 @@ function heartbeats(): { beat: (what?: string) => void; stop: () => void } {
 }
 
 /** Measurement windows follow the time scale but never below what still yields data (product.md). */
-function probeRate(ref: WaveRef): number {
-  const planned = ref.plan.nats.probe.ratePerSecond;
-  return Math.min(planned * ref.timeScale, Math.max(planned, 100));
+function probeRate(plan: Plan, timeScale: number): number {
+  const planned = plan.nats.probe.ratePerSecond;
+  return Math.min(planned * timeScale, Math.max(planned, 100));
 }
 
 export function createActivities(deps: ActivityDeps) {
   const { store, pools } = deps;
-  const logOf = (ref: WaveRef) => new ObservationLog(store, ref.plan.output.dir);
-  const judgeCtx = (input: CollectInput): JudgeContext => ({ plan: input.plan, startMs: input.startAtMs, endMs: input.endMs });
+  const logOf = (plan: Plan) => new ObservationLog(store, plan.output.dir);
+  const judgeCtx = (plan: Plan, input: CollectInput): JudgeContext => ({ plan, startMs: input.startAtMs, endMs: input.endMs });
+
+  // The plan travels by reference (see storePlan): read once per worker and digest, then cached.
+  const plans = new Map<string, Plan>();
+  async function planOf(ref: WaveRef): Promise<Plan> {
+    const { file, digest } = ref.planRef;
+    const cached = plans.get(digest);
+    if (cached) return cached;
+    const text = await store.read(file);
+    // Another worker may have written it to a store this one does not share: retryable elsewhere.
+    if (text === null) throw new Error(`the wave's plan ${file} is not in this worker's artifact store (workers of one task queue must share it)`);
+    if (sha256(text) !== digest) throw ApplicationFailure.nonRetryable(`the wave's plan ${file} has changed since the wave stored it (digest ${digest})`, 'PlanChanged');
+    const plan = JSON.parse(text) as Plan;
+    plans.set(digest, plan);
+    return plan;
+  }
 
   /** Collects, records the observation under its seq, and returns the wave's history up to it. */
-  async function collect(input: CollectInput, kind: CollectionKind, name: string | null) {
-    const { plan } = input;
+  async function collect(plan: Plan, input: CollectInput, kind: CollectionKind, name: string | null) {
     const ctx = Context.current();
     // Every SSH command and probe listens for cancellation on this one signal.
     setMaxListeners(0, ctx.cancellationSignal);
     const hb = heartbeats();
     try {
-      const log = logOf(input);
+      const log = logOf(plan);
       const prev = await log.before(input.seq);
       const { collection, carry } = await collectWave(plan, {
         kind,
@@ -88,7 +105,7 @@ export function createActivities(deps: ActivityDeps) {
         carry: prev?.carry ?? EMPTY_CARRY,
         sinceMs: prev ? prev.observation.at : input.sinceMs,
         samplingWindowMs: plan.nats.sampling.window / input.timeScale,
-        probeRatePerSecond: probeRate(input),
+        probeRatePerSecond: probeRate(plan, input.timeScale),
         attempt: ctx.info.attempt,
         signal: ctx.cancellationSignal,
         onProgress: hb.beat,
@@ -102,7 +119,7 @@ export function createActivities(deps: ActivityDeps) {
       };
       await log.append(entry);
       const entries = await log.entries(input.seq);
-      if (kind !== 'baseline') await writeHours(input, entries, prev?.observation.at ?? null, collection.finishedAt);
+      if (kind !== 'baseline') await writeHours(plan, input, entries, prev?.observation.at ?? null, collection.finishedAt);
       return { collection, entries, history: entries.map((e) => e.observation), prev };
     } finally {
       hb.stop();
@@ -110,7 +127,7 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /** The hourly trend files of plan hours completed since the previous collection. */
-  async function writeHours(input: CollectInput, entries: LogEntry[], prevAt: number | null, at: number) {
+  async function writeHours(plan: Plan, input: CollectInput, entries: LogEntry[], prevAt: number | null, at: number) {
     const hourOf = (t: number) => Math.floor(((t - input.startAtMs) * input.timeScale) / HOUR);
     const planHourMs = HOUR / input.timeScale;
     const from = prevAt === null ? 0 : hourOf(prevAt);
@@ -119,22 +136,36 @@ export function createActivities(deps: ActivityDeps) {
       const start = input.startAtMs + (h - 1) * planHourMs;
       const end = start + planHourMs;
       const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s && Date.parse(s.at) >= start && Date.parse(s.at) < end);
-      await writeHourlyTrend(store, input.plan, { waveId: input.waveId, hour: h, timeScale: input.timeScale, from: new Date(start).toISOString(), to: new Date(end).toISOString(), samples });
+      await writeHourlyTrend(store, plan, { waveId: input.waveId, hour: h, timeScale: input.timeScale, from: new Date(start).toISOString(), to: new Date(end).toISOString(), samples });
     }
   }
 
   return {
+    /**
+     * Stores the plan in the artifact store, named by its digest, once per run: every other activity
+     * gets this reference instead of the plan (at 300 hosts the plan is ~30 KB, and it would enter the
+     * history with each of a wave's hundreds of activities).
+     */
+    async storePlan(input: { plan: Plan }): Promise<PlanRef> {
+      const text = JSON.stringify(input.plan);
+      const digest = sha256(text);
+      const file = `${input.plan.output.dir}/plans/${digest.slice(0, 16)}.json`;
+      if ((await store.read(file)) !== text) await store.write(file, text);
+      plans.set(digest, input.plan);
+      return { file, digest };
+    },
+
     /** T+0: probes before anything else, the wave's own baseline for degradation. */
     async collectBaseline(input: CollectInput): Promise<{ at: number; probes: number }> {
-      const { collection } = await collect(input, 'baseline', 'T+0');
+      const { collection } = await collect(await planOf(input), input, 'baseline', 'T+0');
       return { at: collection.finishedAt, probes: collection.probes?.underTest.sent ?? 0 };
     },
 
     /** One monitor tick: status, errors, load and memory, NATS health, a light probe; alert and rollback rules judged. */
     async monitorTick(input: CollectInput): Promise<TickResult> {
-      const { plan } = input;
-      const { collection, history } = await collect(input, 'tick', null);
-      const ctx = judgeCtx(input);
+      const plan = await planOf(input);
+      const { collection, history } = await collect(plan, input, 'tick', null);
+      const ctx = judgeCtx(plan, input);
       const only = tickMetrics(plan);
       const test = measure(ctx, history, 'tick', TEST_SCOPE, only);
       const control = measure(ctx, history, 'tick', CONTROL_SCOPE, only);
@@ -168,9 +199,9 @@ export function createActivities(deps: ActivityDeps) {
 
     /** A checkpoint: collect everything, judge its criteria, write the spec's files under output.dir/<folder>/. */
     async runCheckpoint(input: CheckpointInput): Promise<CheckpointResult> {
-      const { plan } = input;
-      const { collection, entries, history, prev } = await collect(input, 'checkpoint', input.folder);
-      const all = measureAll(judgeCtx(input), history);
+      const plan = await planOf(input);
+      const { collection, entries, history, prev } = await collect(plan, input, 'checkpoint', input.folder);
+      const all = measureAll(judgeCtx(plan, input), history);
       const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
       const decision = decideRollback(plan, all.test, input.policy);
       const canary = compareTestVsControl(plan, history, input.startAtMs, 'checkpoint');
@@ -216,28 +247,31 @@ export function createActivities(deps: ActivityDeps) {
     /** The checkpoint email, from the stored record (so a retry sends the same message). */
     async notifyCheckpoint(input: WaveRef & { checkpoint: string; next: { name: string; dueAt: string } | null }): Promise<string> {
       if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
-      const record = await readCheckpoint(store, input.plan, input.checkpoint);
+      const plan = await planOf(input);
+      const record = await readCheckpoint(store, plan, input.checkpoint);
       if (!record) throw ApplicationFailure.nonRetryable(`no stored record for checkpoint ${input.checkpoint}`);
-      return send(input, checkpointNotification(input.plan, record, input.next));
+      return send(plan, checkpointNotification(plan, record, input.next));
     },
 
     /** Alert events into the alert log (always), then their emails. */
     async recordAlerts(input: AlertsInput): Promise<number> {
-      const records = alertRecordsOf(input.status.alerts, input.plan);
-      const wave = { wave: input.plan.wave.name, waveId: input.waveId };
+      const plan = await planOf(input);
+      const records = alertRecordsOf(input.status.alerts, plan);
+      const wave = { wave: plan.wave.name, waveId: input.waveId };
       for (const e of input.entries)
-        await appendAlertLog(store, input.plan, alertLogEntryOf(e, wave, records.find((a) => a.id === e.alertId)));
+        await appendAlertLog(store, plan, alertLogEntryOf(e, wave, records.find((a) => a.id === e.alertId)));
       return input.entries.length;
     },
 
     async notifyIncident(input: AlertsInput): Promise<string[]> {
       if (!deps.mail) return ['email not configured (WAVEWATCH_SMTP_HOST unset)'];
-      const records = alertRecordsOf(input.status.alerts, input.plan);
+      const plan = await planOf(input);
+      const records = alertRecordsOf(input.status.alerts, plan);
       const out: string[] = [];
       for (const n of input.notifications) {
         const alert = records.find((a) => a.id === n.alertId);
         if (!alert) continue;
-        out.push(await send(input, incidentNotification(input.waveId, { ...alert, message: n.message }, n.kind, new Date(n.at).toISOString())));
+        out.push(await send(plan, incidentNotification(input.waveId, { ...alert, message: n.message }, n.kind, new Date(n.at).toISOString())));
       }
       return out;
     },
@@ -264,13 +298,13 @@ export function createActivities(deps: ActivityDeps) {
         threshold: null,
         actionTaken: `Holding until ${h.deadline}, then ${h.onTimeout}; decide with: wavewatch rollback|resume|waive ${input.waveId}`,
       };
-      return send(input, incidentNotification(input.waveId, alert, 'escalated', h.since));
+      return send(await planOf(input), incidentNotification(input.waveId, alert, 'escalated', h.since));
     },
 
     /** GO / NO-GO / held for a human, from the whole wave's data. */
     async judgeWave(input: JudgeWaveInput): Promise<JudgeWaveResult> {
-      const { plan } = input;
-      const history = (await logOf(input).entries(input.seq)).map((e) => e.observation);
+      const plan = await planOf(input);
+      const history = (await logOf(plan).entries(input.seq)).map((e) => e.observation);
       const final = measureAll({ plan, startMs: input.startAtMs, endMs: input.endMs }, history).test;
       const v = judgeWave({ plan, checkpoints: input.checkpoints, final, waivers: input.waivers, rolledBack: input.rolledBack, rollbackFired: input.rollbackFired });
       const byId = new Map(v.primaries.map((p) => [p.id, p.deciding]));
@@ -282,10 +316,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async runRollbackStep(input: RollbackStepInput): Promise<RollbackStepResult> {
-      const step = input.plan.rollback.steps[input.stepIndex];
+      const plan = await planOf(input);
+      const step = plan.rollback.steps[input.stepIndex];
       const hb = heartbeats();
       try {
-        const result = await runRollbackStep(pools.forPlan(input.plan), input.plan, step);
+        const result = await runRollbackStep(pools.forPlan(plan), plan, step);
         return { name: step.name, ...result };
       } finally {
         hb.stop();
@@ -294,7 +329,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The wave's end: wave.json, final_analysis.md and the reports with their charts. */
     async finishWave(input: FinishInput): Promise<FinishResult> {
-      const { plan } = input;
+      const plan = await planOf(input);
       const judgement = input.judgement ?? { criteria: [], reasons: [] };
       const record = toWaveRecord(plan, input.status, { criteria: judgement.criteria, verdictReason: judgement.reasons.join('; ') || verdictText(input.status) });
       const r = await writeFinalReports(store, plan, record);
@@ -303,21 +338,26 @@ export function createActivities(deps: ActivityDeps) {
 
     async notifyFinal(input: WaveRef): Promise<string> {
       if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
-      const wave = await readWaveRecord(store, input.plan);
+      const plan = await planOf(input);
+      const wave = await readWaveRecord(store, plan);
       if (!wave) throw ApplicationFailure.nonRetryable('no stored wave record');
-      return send(input, finalNotification(wave));
+      return send(plan, finalNotification(wave));
     },
   };
 
-  async function send(ref: WaveRef, n: Parameters<typeof sendNotification>[2]): Promise<string> {
+  async function send(plan: Plan, n: Parameters<typeof sendNotification>[2]): Promise<string> {
     try {
-      const r = await sendNotification(deps.mail!, ref.plan, n);
+      const r = await sendNotification(deps.mail!, plan, n);
       return r.sent ? `sent ${r.subject} to ${r.accepted.length} recipient(s)` : `not sent: no recipients for ${r.subject}`;
     } catch (err) {
       if (err instanceof MailSendError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MailRefused');
       throw err;
     }
   }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function verdictText(s: FinishInput['status']): string {

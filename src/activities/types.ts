@@ -8,8 +8,15 @@ import type { WaveDecision } from '../judge/verdict';
 import type { CriterionResult } from '../artifacts/types';
 import type { CheckpointVerdict, Policy, WaveStatus } from '../workflows/status';
 
+/** Where activities find the wave's plan: stored once per run by storePlan, named by its digest. */
+export interface PlanRef {
+  file: string;
+  /** sha256 of the stored JSON: a plan file changed under a running wave is refused. */
+  digest: string;
+}
+
 export interface WaveRef {
-  plan: Plan;
+  planRef: PlanRef;
   waveId: string;
   startAtMs: number;
   timeScale: number;

@@ -35,6 +35,7 @@ import { WaveState, type WaveInput } from './wave-state';
 type Activities = ReturnType<typeof createActivities>;
 type AlertsEntries = import('../activities/types').AlertsInput['entries'];
 type AlertsNotifications = import('../activities/types').AlertsInput['notifications'];
+type WaveRef = import('../activities/types').WaveRef;
 export type { WaveInput } from './wave-state';
 
 /** Continue-as-new well before Temporal's warnings (10,240 events): a 24 h wave at 5 min is ~3,200. */
@@ -43,7 +44,6 @@ const EVENTS_PER_RUN = 2000;
 export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
   const w = new WaveState(input);
   const plan = input.plan;
-  const ref = { plan, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale };
   const now = () => Date.now();
 
   // Activity timeouts follow the plan: collection is bounded by the SSH timeouts, a checkpoint adds
@@ -79,6 +79,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     scheduleToCloseTimeout: Math.max(60_000, w.scaled(3_600_000)),
     retry: { initialInterval: 1000, maximumInterval: 30_000 },
   });
+  // Activities get the plan by reference: stored once per run, first thing (see storePlan).
+  const planStored = finishActs.storePlan({ plan });
+  const waveRef = async (): Promise<WaveRef> => ({ planRef: await planStored, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale });
   const mailing: Promise<unknown>[] = [];
   const mail = (what: string, send: () => Promise<unknown>) => {
     mailing.push(
@@ -90,13 +93,14 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     const hold = w.status.hold;
     if (!hold || hold.since === w.holdNotified) return;
     w.holdNotified = hold.since;
-    mail('hold escalation email', () => mailActs.notifyHold({ ...ref, hold }));
+    mail('hold escalation email', async () => mailActs.notifyHold({ ...(await waveRef()), hold }));
   };
-  const collectInput = (seq: number) => ({ ...ref, seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
+  /** `seq` is taken before the first await: collections are numbered in the order they are asked for. */
+  const collectInput = async (seq: number) => ({ ...(await waveRef()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
   /** Alert events always go to the alert log; their pages go out beside the wave. */
   const alertEvents = async (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
     if (!step.entries.length) return;
-    const alertsInput = { ...ref, entries: step.entries, notifications: step.notifications, status: { alerts: w.status.alerts } };
+    const alertsInput = { ...(await waveRef()), entries: step.entries, notifications: step.notifications, status: { alerts: w.status.alerts } };
     await finishActs.recordAlerts(alertsInput);
     if (step.notifications.length) mail('incident email', () => mailActs.notifyIncident(alertsInput));
   };
@@ -211,7 +215,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       w.record(now(), 'collectNow', req as never, true, `collection ${folder}`);
       const next = w.nextCheckpointIndex();
       const result = await checkpointActs.runCheckpoint({
-        ...collectInput(++w.seq),
+        ...(await collectInput(++w.seq)),
         checkpoint: folder,
         folder,
         criteriaOf: plan.checkpoints[next ?? plan.checkpoints.length - 1].name,
@@ -276,7 +280,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
         const step = r.steps[i];
         let result;
         try {
-          result = await rollbackActs.runRollbackStep({ ...ref, stepIndex: i }, );
+          result = await rollbackActs.runRollbackStep({ ...(await waveRef()), stepIndex: i });
         } catch (err) {
           step.state = 'failed';
           step.targets = [{ target: '*', outcome: 'failed', exitCode: null, message: String((err as Error).message ?? err) }];
@@ -289,7 +293,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       }
       r.ok = r.steps.every((s) => s.state === 'done');
       try {
-        const after = await tickActs.monitorTick(collectInput(++w.seq));
+        const after = await tickActs.monitorTick(await collectInput(++w.seq));
         r.verification = `after rollback: ${after.agentsActive}/${after.agentsTotal} agent units active${after.note ? `; ${after.note}` : ''}`;
       } catch (err) {
         r.verification = `verification collection failed: ${(err as Error).message}`;
@@ -302,7 +306,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     const cp = plan.checkpoints[index];
     try {
       const result = await checkpointActs.runCheckpoint({
-        ...collectInput(++w.seq),
+        ...(await collectInput(++w.seq)),
         checkpoint: cp.name,
         folder: cp.name,
         criteriaOf: cp.name,
@@ -313,7 +317,8 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       });
       w.applyCheckpoint(index, result);
       for (const t of result.rollback) w.decide(now(), t);
-      mail(`${cp.name} checkpoint email`, () => mailActs.notifyCheckpoint({ ...ref, checkpoint: cp.name, next: w.status.nextCheckpoint }));
+      const next = w.status.nextCheckpoint;
+      mail(`${cp.name} checkpoint email`, async () => mailActs.notifyCheckpoint({ ...(await waveRef()), checkpoint: cp.name, next }));
     } catch (err) {
       // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented.
       const c = w.status.checkpoints[index];
@@ -326,7 +331,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
 
   const runTick = async () => {
     try {
-      const tick = await tickActs.monitorTick(collectInput(++w.seq));
+      const tick = await tickActs.monitorTick(await collectInput(++w.seq));
       await alertEvents(w.applyTick(now(), tick));
     } catch (err) {
       w.status.interim.lastTickNote = `tick failed: ${(err as Error).message}`;
@@ -338,7 +343,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   let judgement: import('../activities/types').JudgeWaveResult | null = null;
   const judgeWave = async () => {
     judgement = await checkpointActs.judgeWave({
-      ...ref,
+      ...(await waveRef()),
       seq: w.seq,
       endMs: w.dueAtMs(plan.checkpoints.length - 1),
       waivers: w.status.waivers,
@@ -354,7 +359,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   if (!input.carried) {
     // T+0: the wave's own baseline for degradation, taken when monitoring starts.
     try {
-      await tickActs.collectBaseline(collectInput(++w.seq));
+      await tickActs.collectBaseline(await collectInput(++w.seq));
     } catch (err) {
       w.status.interim.lastTickNote = `T+0 baseline not collected: ${(err as Error).message}`;
     }
@@ -416,6 +421,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   }
 
   show();
+  const ref = await waveRef();
   const finished = await finishActs.finishWave({ ...ref, status: w.status, judgement });
   for (const p of finished.problems) w.problem(now(), `report: ${p}`);
   mail('final email', () => mailActs.notifyFinal(ref));
