@@ -6,7 +6,7 @@ import type { Plan } from '../plan/schema';
 import { FleetModel } from '../sim/fleet-model';
 import { startSimHosts } from '../sim/ssh-hosts';
 import { startSimAgents, type SimAgents } from '../sim/nats-agents';
-import { freePort, startNatsServer, type NatsServerHandle } from './nats-server';
+import { startNatsServer, type NatsServerHandle } from './nats-server';
 
 export interface LocalFleet {
   /** The plan as the fleet runs it (ports, key and known_hosts paths filled in). */
@@ -36,9 +36,10 @@ export async function startLocalFleet(opts: { plan: Plan; stateDir: string; free
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const natsPort = opts.freePorts ? await freePort() : portOf(plan.nats.servers[0]);
-    const monitorPort = opts.freePorts ? await freePort() : portOf(plan.nats.monitoringUrl);
-    const nats = await startNatsServer({ port: natsPort, monitorPort, dir: join(stateDir, 'nats') });
+    // Free ports are picked by startNatsServer itself, which retries when another process takes one
+    // between picking and binding (seen: the demo's own Temporal dev server, starting at that moment).
+    const dir = join(stateDir, 'nats');
+    const nats = await startNatsServer(opts.freePorts ? { dir } : { port: portOf(plan.nats.servers[0]), monitorPort: portOf(plan.nats.monitoringUrl), dir });
     stops.push(() => nats.stop());
     plan.nats.servers = [nats.url];
     plan.nats.monitoringUrl = nats.monitoringUrl;
