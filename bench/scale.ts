@@ -36,7 +36,7 @@ import { HISTORY_HEADERS, WAVE_HEADERS, historyRows, waveRows } from './workflow
   const plan = fleet.plan;
   const pool = new SshPool(sshPoolOptionsFromPlan(plan));
   const times: { kind: string; ms: number; cmds: number; failed: number; conns: number }[] = [];
-  const reps = QUICK ? 3 : 5;
+  const reps = QUICK ? 2 : 5; // the first cold, the rest warm
   for (let i = 0; i < reps; i++) {
     const before = pool.connectionsOpened;
     const t0 = performance.now();
