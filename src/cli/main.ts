@@ -126,9 +126,14 @@ operatorOpts(program.command('rollback <waveId>').description('roll the wave bac
       print(await updateWave(c, waveId, 'rollback', req, 60_000));
     } catch (err) {
       if (!(err instanceof WaveCommandError) || err.exitCode !== 3) throw err;
-      // No worker answered: the signal is stored by the server and acted on when one runs.
+      // No answer: the signal is stored by the server and acted on when a worker runs. The update
+      // may have been taken already (a rollback waiting for its steps): say what the wave says.
       await signalWave(c, waveId, 'requestRollback', req);
-      console.log(`no worker answered within 60 s; rollback requested by signal: it runs as soon as a worker is up`);
+      const s = await waveStatus(c, waveId).catch(() => null);
+      const r = s?.rollback;
+      if (!s) console.log(`no answer within 60 s; rollback requested by signal: it runs as soon as a worker is up (unless one was already requested: \`wavewatch status ${waveId}\` tells)`);
+      else if (r?.requested) console.log(`no outcome within 60 s; the wave's rollback (requested by ${r.trigger?.by ?? '?'}: ${r.trigger?.reason ?? ''}) is ${r.finishedAt ? (r.ok ? 'done' : 'FAILED') : r.executed ? 'in progress' : 'requested, not yet begun'}`);
+      else console.log(`no outcome within 60 s; rollback requested by signal: the wave has not taken it yet (phase ${s.phase})`);
     }
   },
 );

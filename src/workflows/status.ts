@@ -98,6 +98,8 @@ export interface WaveStatus {
   hold: HoldStatus | null;
   waivers: { criterion: string; reason: string; by: string; at: string }[];
   operatorActions: OperatorAction[];
+  /** Operator actions older than the newest 100, no longer listed. */
+  operatorActionsDropped?: number;
   /** The last problems beside the wave's course: mail not sent, report parts not rendered. */
   problems: string[];
   artifactsDir: string | null;

@@ -7,6 +7,7 @@ import { alertViews, emptyAlertState, stepAlerts, acknowledgeAlert, type AlertSt
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { CheckpointResult, TickResult } from '../activities/types';
 import type { OperatorRequest } from './messages';
+import { MAX_OPERATOR_ACTIONS, MAX_PENDING_ALERT_LOG } from './bounds';
 import type { CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from './status';
 
 export interface WaveInput {
@@ -39,6 +40,25 @@ export interface Carried {
   rollbackFired: RuleResult[];
   /** The hold (its `since`) already escalated by email; absent in runs carried before it existed. */
   holdNotified?: string | null;
+  /** Notifications not yet delivered when the run continued as new: the next run sends them. */
+  pendingMail?: MailJob[];
+  /** Alert log entries not yet written (the log was failing) and why. */
+  pendingAlertLog?: AlertLogEntry[];
+  alertLogProblem?: string | null;
+}
+
+type AlertLogEntry = StepResult['entries'][number];
+
+/**
+ * One notification to deliver, at least once: `key` names it (its Message-ID follows from the same
+ * data, so a repeat is recognisable), `kind` says which activity sends it, `args` its input beyond
+ * the wave reference. Small by construction: no fleet data.
+ */
+export interface MailJob {
+  key: string;
+  what: string;
+  kind: 'checkpoint' | 'incident' | 'hold' | 'final';
+  args: Record<string, unknown>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -61,6 +81,12 @@ export class WaveState {
   holdNotified: string | null = null;
   /** Set by handlers so the main loop re-evaluates at once instead of sleeping to its next timer. */
   wake = false;
+  /** Notifications carried from the previous run, to be sent again by this one. */
+  carriedMail: MailJob[] = [];
+  /** Alert log entries waiting to be written, oldest first (the log failed; kept for the next write). */
+  pendingAlertLog: AlertLogEntry[] = [];
+  /** Why the alert log cannot be written, while it cannot: a critical alert and the Web UI say so. */
+  alertLogProblem: string | null = null;
 
   constructor(input: WaveInput) {
     this.input = input;
@@ -77,6 +103,9 @@ export class WaveState {
       this.alertState = c.alertState;
       this.rollbackFired = c.rollbackFired;
       this.holdNotified = c.holdNotified ?? null;
+      this.carriedMail = c.pendingMail ?? [];
+      this.pendingAlertLog = c.pendingAlertLog ?? [];
+      this.alertLogProblem = c.alertLogProblem ?? null;
       return;
     }
     this.seq = 0;
@@ -119,8 +148,11 @@ export class WaveState {
     this.refreshNext();
   }
 
-  carry(): Carried {
+  carry(pendingMail: MailJob[]): Carried {
     return {
+      pendingMail,
+      pendingAlertLog: this.pendingAlertLog,
+      alertLogProblem: this.alertLogProblem,
       status: this.status,
       extendMs: this.extendMs,
       nextTickAtMs: this.nextTickAtMs,
@@ -169,7 +201,7 @@ export class WaveState {
   }
 
   record(now: number, kind: string, req: Partial<OperatorRequest> & Record<string, unknown>, accepted: boolean, note?: string): void {
-    this.status.operatorActions.push({
+    this.pushAction({
       at: iso(now),
       kind,
       by: typeof req.by === 'string' && req.by ? req.by : 'operator',
@@ -177,6 +209,26 @@ export class WaveState {
       accepted,
       ...(note ? { note } : {}),
     });
+  }
+
+  /** The newest actions are kept (they go into every checkpoint's files and across runs); older ones are counted. */
+  private pushAction(a: WaveStatus['operatorActions'][number]): void {
+    const all = [...this.status.operatorActions, a];
+    const drop = all.length - MAX_OPERATOR_ACTIONS;
+    if (drop > 0) this.status.operatorActionsDropped = (this.status.operatorActionsDropped ?? 0) + drop;
+    this.status.operatorActions = drop > 0 ? all.slice(drop) : all;
+  }
+
+  /** Alert log entries that could not be written wait here, the newest kept, for the next write. */
+  alertLogFailed(entries: AlertLogEntry[], problem: string): void {
+    const all = [...this.pendingAlertLog, ...entries];
+    this.pendingAlertLog = all.slice(-MAX_PENDING_ALERT_LOG);
+    this.alertLogProblem = problem;
+  }
+
+  alertLogWritten(): void {
+    this.pendingAlertLog = [];
+    this.alertLogProblem = null;
   }
 
   // ── ticks ────────────────────────────────────────────────────────────────────────────────────
@@ -239,10 +291,10 @@ export class WaveState {
     else if (!this.status.hold) this.enterHold(now, t.evidence, this.plan.monitor.onHoldTimeout, t.rule);
   }
 
-  private noteOnce(now: number, note: string): void {
+  noteOnce(now: number, note: string): void {
     const last = this.status.operatorActions[this.status.operatorActions.length - 1];
     if (last?.note === note) return;
-    this.status.operatorActions.push({ at: iso(now), kind: 'automation', by: 'wavewatch', reason: '', accepted: false, note });
+    this.pushAction({ at: iso(now), kind: 'automation', by: 'wavewatch', reason: '', accepted: false, note });
   }
 
   enterHold(now: number, reason: string, onTimeout: 'rollback' | 'continue' | 'no-go', criterion?: string): void {

@@ -2,6 +2,7 @@
 // messages, the rollback procedure and the verdict. Orchestration only: every measurement,
 // judgement and file is an activity's work.
 import {
+  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -30,7 +31,8 @@ import {
 } from './messages';
 import { requestProblem } from './requests';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
-import { WaveState, type WaveInput } from './wave-state';
+import { WaveState, type MailJob, type WaveInput } from './wave-state';
+import { MAX_EXTEND_MS, timeScaleProblem } from './bounds';
 
 type Activities = ReturnType<typeof createActivities>;
 type AlertsEntries = import('../activities/types').AlertsInput['entries'];
@@ -41,7 +43,19 @@ export type { WaveInput } from './wave-state';
 /** Continue-as-new well before Temporal's warnings (10,240 events): a 24 h wave at 5 min is ~3,200. */
 const EVENTS_PER_RUN = 2000;
 
+/** What went wrong in an activity: its own message, not the wrapper's "Activity task failed". */
+function failureText(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string } };
+  return e?.cause?.message ?? e?.message ?? String(err);
+}
+
+/** wavewatch's own alert rule: the alert log cannot be written. */
+export const ALERT_LOG_RULE = 'wavewatch-alert-log';
+
 export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
+  // A bad input fails the workflow with one line; thrown later it would fail workflow tasks forever.
+  const badScale = timeScaleProblem(input?.timeScale);
+  if (badScale) throw ApplicationFailure.nonRetryable(badScale, 'InvalidInput');
   const w = new WaveState(input);
   const plan = input.plan;
   const now = () => Date.now();
@@ -67,7 +81,13 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     heartbeatTimeout: 20_000,
     retry: { maximumAttempts: 5, initialInterval: 2000, maximumInterval: 30_000 },
   });
-  // Writing the alert log and the final files must not be lost: retried until it succeeds.
+  // The alert log is written in order, a few tries at a time: a log that cannot be written must not
+  // stop the wave deciding. Entries not written wait for the next write (see alertEvents).
+  const alertLogActs = proxyActivities<Activities>({
+    startToCloseTimeout: 30_000,
+    retry: { maximumAttempts: 3, initialInterval: 1000, maximumInterval: 5000 },
+  });
+  // Storing the plan and the final files must not be lost: retried until it succeeds.
   const finishActs = proxyActivities<Activities>({
     startToCloseTimeout: 5 * 60_000,
     retry: { initialInterval: 2000, maximumInterval: 5 * 60_000 },
@@ -82,27 +102,77 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   // Activities get the plan by reference: stored once per run, first thing (see storePlan).
   const planStored = finishActs.storePlan({ plan });
   const waveRef = async (): Promise<WaveRef> => ({ planRef: await planStored, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale });
-  const mailing: Promise<unknown>[] = [];
-  const mail = (what: string, send: () => Promise<unknown>) => {
-    mailing.push(
-      send().catch((err: Error) => w.problem(now(), `${what} not sent: ${err.message}`)),
-    );
+  // Notifications are delivered at least once and never hold the wave: each is a job with a key; a
+  // job still undelivered when the run continues as new is carried and sent again by the next run.
+  const mailing = new Map<string, { job: MailJob; done: Promise<void> }>();
+  const mailJob = async (job: MailJob): Promise<unknown> => {
+    const ref = await waveRef();
+    switch (job.kind) {
+      case 'checkpoint':
+        return mailActs.notifyCheckpoint({ ...ref, ...(job.args as { checkpoint: string; next: { name: string; dueAt: string } | null }) });
+      case 'incident':
+        return mailActs.notifyIncident({ ...ref, ...(job.args as Pick<import('../activities/types').AlertsInput, 'entries' | 'notifications' | 'status'>) });
+      case 'hold':
+        return mailActs.notifyHold({ ...ref, ...(job.args as { hold: NonNullable<typeof w.status.hold> }) });
+      case 'final':
+        return mailActs.notifyFinal(ref);
+    }
   };
+  const mail = (job: MailJob) => {
+    if (mailing.has(job.key)) return;
+    const done = mailJob(job)
+      .catch((err: unknown) => w.problem(now(), `${job.what} not sent: ${failureText(err)}`))
+      .then(() => void mailing.delete(job.key));
+    mailing.set(job.key, { job, done });
+  };
+  for (const job of w.carriedMail) mail(job);
   /** A hold that began since the last look is escalated by email, once. */
   const escalateHold = () => {
     const hold = w.status.hold;
     if (!hold || hold.since === w.holdNotified) return;
     w.holdNotified = hold.since;
-    mail('hold escalation email', async () => mailActs.notifyHold({ ...(await waveRef()), hold }));
+    mail({ key: `hold:${hold.since}:${hold.deadline}`, what: 'hold escalation email', kind: 'hold', args: { hold } });
   };
   /** `seq` is taken before the first await: collections are numbered in the order they are asked for. */
   const collectInput = async (seq: number) => ({ ...(await waveRef()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
-  /** Alert events always go to the alert log; their pages go out beside the wave. */
+  /**
+   * Alert events go to the alert log, in order, with those a failed write left waiting; their pages
+   * go out beside the wave. A log that cannot be written is recorded and the wave goes on: the
+   * entries wait for the next write and the next tick raises a critical alert (alertLogEvaluation).
+   */
   const alertEvents = async (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
-    if (!step.entries.length) return;
-    const alertsInput = { ...(await waveRef()), entries: step.entries, notifications: step.notifications, status: { alerts: w.status.alerts } };
-    await finishActs.recordAlerts(alertsInput);
-    if (step.notifications.length) mail('incident email', () => mailActs.notifyIncident(alertsInput));
+    const status = { alerts: w.status.alerts };
+    if (step.notifications.length) {
+      const first = step.notifications[0];
+      mail({ key: `incident:${first.key}`, what: 'incident email', kind: 'incident', args: { entries: step.entries, notifications: step.notifications, status } });
+    }
+    const entries = [...w.pendingAlertLog, ...step.entries];
+    if (!entries.length) return;
+    try {
+      await alertLogActs.recordAlerts({ ...(await waveRef()), entries, notifications: [], status });
+      w.alertLogWritten();
+    } catch (err) {
+      const problem = `alert log ${plan.output.alertLog} cannot be written: ${failureText(err)}`;
+      if (w.alertLogProblem === null) w.problem(now(), problem);
+      w.alertLogFailed(step.entries, problem);
+    }
+  };
+  /** wavewatch's own condition as an alert rule: the critical alert that says the log is failing. */
+  const alertLogEvaluation = (): import('../judge/alerts').AlertEvaluation[] => {
+    const open = w.status.alerts.some((a) => a.rule === ALERT_LOG_RULE && a.state !== 'resolved');
+    if (w.alertLogProblem === null && !open) return [];
+    return [{
+      rule: ALERT_LOG_RULE,
+      scope: 'wavewatch',
+      status: w.alertLogProblem === null ? 'clear' : 'firing',
+      severity: 'critical',
+      title: 'Alert log cannot be written',
+      metric: 'wavewatch.alert_log_pending',
+      op: '>',
+      threshold: 0,
+      value: w.pendingAlertLog.length,
+      note: w.alertLogProblem ?? 'written again',
+    }];
   };
 
   // ── Web UI ──────────────────────────────────────────────────────────────────────────────────
@@ -118,6 +188,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
         `**Next:** ${next}`,
         `**Agents active (last tick):** ${s.interim.agentsActive ?? 'no data yet'} · ticks ${s.interim.ticks} (skipped ${s.interim.skippedTicks})`,
         s.hold ? `**Holding for a human** until ${s.hold.deadline}: ${s.hold.reason}` : '',
+        w.alertLogProblem ? `**ALERT LOG FAILING** (${w.pendingAlertLog.length} entries waiting): ${w.alertLogProblem}` : '',
         s.rollback.requested ? `**Rollback:** ${s.rollback.finishedAt ? (s.rollback.ok ? 'done' : 'FAILED') : 'in progress'} — ${s.rollback.trigger?.reason ?? ''}` : '',
         firing.length ? `**Alerts firing:**\n${firing.join('\n')}` : '',
       ]
@@ -176,6 +247,8 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     async (req): Promise<RollbackOutcome> => {
       const started = w.requestRollback({ kind: 'operator', by: by(req), reason: req.reason });
       w.record(now(), 'rollback', req as never, true, started ? undefined : 'rollback already requested: nothing changes');
+      // The main loop runs a requested rollback before anything else and never ends the run with one
+      // pending (not even to continue as new), so this returns once it ran or the wave was aborted.
       await condition(() => w.status.rollback.finishedAt !== null || w.status.phase === 'aborted');
       const r = w.status.rollback;
       return {
@@ -203,6 +276,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       validator: (req) => {
         validate('extendWave')(req);
         if (w.nextCheckpointIndex() === null) throw new Error('the final checkpoint has already run');
+        const totalMs = (w.extendMs + w.scaled(parseDuration(req.duration)!)) * input.timeScale;
+        if (totalMs > MAX_EXTEND_MS)
+          throw new Error(`a wave is extended by at most 7 days in all; this request would make it ${Math.round(totalMs / 3_600_000)} h`);
       },
     },
   );
@@ -283,7 +359,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
           result = await rollbackActs.runRollbackStep({ ...(await waveRef()), stepIndex: i });
         } catch (err) {
           step.state = 'failed';
-          step.targets = [{ target: '*', outcome: 'failed', exitCode: null, message: String((err as Error).message ?? err) }];
+          step.targets = [{ target: '*', outcome: 'failed', exitCode: null, message: failureText(err) }];
           break;
         }
         step.targets = result.targets;
@@ -296,7 +372,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
         const after = await tickActs.monitorTick(await collectInput(++w.seq));
         r.verification = `after rollback: ${after.agentsActive}/${after.agentsTotal} agent units active${after.note ? `; ${after.note}` : ''}`;
       } catch (err) {
-        r.verification = `verification collection failed: ${(err as Error).message}`;
+        r.verification = `verification collection failed: ${failureText(err)}`;
       }
       r.finishedAt = new Date(now()).toISOString();
     });
@@ -318,13 +394,13 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       w.applyCheckpoint(index, result);
       for (const t of result.rollback) w.decide(now(), t);
       const next = w.status.nextCheckpoint;
-      mail(`${cp.name} checkpoint email`, async () => mailActs.notifyCheckpoint({ ...(await waveRef()), checkpoint: cp.name, next }));
+      mail({ key: `checkpoint:${cp.name}`, what: `${cp.name} checkpoint email`, kind: 'checkpoint', args: { checkpoint: cp.name, next } });
     } catch (err) {
       // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented.
       const c = w.status.checkpoints[index];
       c.ranAt = new Date(now()).toISOString();
       c.verdict = 'FAIL';
-      c.note = `collection failed after retries: ${(err as Error).message}`;
+      c.note = `collection failed after retries: ${failureText(err)}`;
       w.refreshNext();
     }
   };
@@ -332,9 +408,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   const runTick = async () => {
     try {
       const tick = await tickActs.monitorTick(await collectInput(++w.seq));
-      await alertEvents(w.applyTick(now(), tick));
+      await alertEvents(w.applyTick(now(), { ...tick, evaluations: [...tick.evaluations, ...alertLogEvaluation()] }));
     } catch (err) {
-      w.status.interim.lastTickNote = `tick failed: ${(err as Error).message}`;
+      w.status.interim.lastTickNote = `tick failed: ${failureText(err)}`;
     }
     w.advanceTick(now());
   };
@@ -361,7 +437,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     try {
       await tickActs.collectBaseline(await collectInput(++w.seq));
     } catch (err) {
-      w.status.interim.lastTickNote = `T+0 baseline not collected: ${(err as Error).message}`;
+      w.status.interim.lastTickNote = `T+0 baseline not collected: ${failureText(err)}`;
     }
   }
   while (!w.finished) {
@@ -378,6 +454,16 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     const t = now();
     if (w.status.hold && t >= Date.parse(w.status.hold.deadline)) {
       const hold = w.status.hold;
+      // A rollback needs a human while automation is paused (someone is looking) or the policy is
+      // `hold` (a human decides every rollback): the hold stays, is escalated again, and waits.
+      const human = w.status.paused ? 'automation is paused' : w.status.policy === 'hold' ? 'the policy is hold' : null;
+      if (hold.onTimeout === 'rollback' && human) {
+        w.record(t, 'hold-timeout', { reason: hold.reason, by: 'wavewatch' }, true, `no decision by ${hold.deadline}; no automatic rollback because ${human}: still holding for a human`);
+        w.status.hold = { ...hold, deadline: new Date(t + w.scaled(plan.monitor.holdTimeout)).toISOString() };
+        mail({ key: `hold:${hold.since}:${w.status.hold.deadline}`, what: 'hold escalation email', kind: 'hold', args: { hold: w.status.hold } });
+        show();
+        continue;
+      }
       w.record(t, 'hold-timeout', { reason: hold.reason, by: 'wavewatch' }, true, `no decision by ${hold.deadline}: ${hold.onTimeout}`);
       w.leaveHold();
       if (hold.onTimeout === 'rollback') w.requestRollback({ kind: 'criterion', by: 'wavewatch', reason: `hold timed out: ${hold.reason}`, criterion: hold.criterion });
@@ -389,6 +475,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     if (cpIndex === null) {
       // Every checkpoint ran: the verdict, or a hold for a human while primaries are inconclusive.
       const j = await judgeWave();
+      if (w.abort || w.status.rollback.requested) continue; // a request that came while judging goes first
       if (j.decision !== 'held-for-human') w.finish(now(), j.decision);
       else if (!w.status.hold)
         w.enterHold(now(), `primary criteria without a conclusive result: ${j.held.join(', ')} — waive them (waiveCriterion) or roll back`, 'no-go');
@@ -409,9 +496,12 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
       show();
       const info = workflowInfo();
       if (info.continueAsNewSuggested || info.historyLength > (input.eventsPerRun ?? EVENTS_PER_RUN)) {
-        await Promise.all(mailing);
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof waveWorkflow>({ ...input, carried: w.carry() });
+        // Handlers must finish before the run ends; a request that arrives meanwhile (a rollback
+        // waits for its outcome) wakes the loop, which serves it first and continues as new later.
+        // Undelivered mail does not wait: it is carried to the next run.
+        // (`wake` is set by every request since this turn of the loop began, this tick's included.)
+        await condition(() => allHandlersFinished() || w.wake);
+        if (!w.wake) await continueAsNew<typeof waveWorkflow>({ ...input, carried: w.carry([...mailing.values()].map((m) => m.job)) });
       }
       continue;
     }
@@ -424,8 +514,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   const ref = await waveRef();
   const finished = await finishActs.finishWave({ ...ref, status: w.status, judgement });
   for (const p of finished.problems) w.problem(now(), `report: ${p}`);
-  mail('final email', () => mailActs.notifyFinal(ref));
-  await Promise.all(mailing);
+  mail({ key: 'final', what: 'final email', kind: 'final', args: {} });
+  // The wave is decided: its last mail is awaited (each send gives up after an hour of plan time).
+  await Promise.all([...mailing.values()].map((m) => m.done));
   await condition(allHandlersFinished);
   return w.status;
 }
