@@ -20,6 +20,8 @@ import { startMailSink, type MailSink } from '../notify/sink';
 import { loadScenario, parseTimeScale, ScenarioError, formatPlanTime, type Scenario } from '../sim/scenario';
 import { runScenario, type ScenarioEvent } from '../sim/scenario-runner';
 import type { AlertStatus, Policy, WaveStatus } from '../workflows/status';
+import { printJson, say, sayErr } from './terminal';
+import { terminalSafe } from '../report/terminal-text';
 
 export interface DemoOptions {
   plan: string;
@@ -210,13 +212,13 @@ function makeIo(json: boolean): Io {
   return {
     say(line) {
       clear();
-      stream.write(`${line}\n`);
+      say(line, stream);
     },
     live(line) {
       if (!tty) return;
       const cols = (stream as NodeJS.WriteStream).columns ?? 120;
       clear();
-      stream.write([...line].slice(0, cols - 1).join(''));
+      stream.write([...terminalSafe(line)].slice(0, cols - 1).join(''));
       shown = true;
     },
     liveCapable: tty,
@@ -458,15 +460,15 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     io.say(`emails:     ${sink.dir} (${outcome.mail.messages} message${outcome.mail.messages === 1 ? '' : 's'}${Object.keys(mailCounts).length ? `: ${Object.entries(mailCounts).map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}; .eml files, index.jsonl)`);
     const problems = (status as { problems?: string[] }).problems ?? [];
     if (problems.length) io.say(`problems:   ${problems.slice(-3).join(' | ')}`);
-    if (o.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
+    if (o.json) printJson(outcome);
     code = 0;
   } catch (err) {
     if (interrupted) code = 130;
     else if (err instanceof DemoInputError) {
-      console.error(err.message);
+      sayErr(err.message);
       code = 2;
     } else {
-      console.error(`wavewatch demo: could not run: ${err instanceof Error ? err.message : String(err)}`);
+      sayErr(`wavewatch demo: could not run: ${err instanceof Error ? err.message : String(err)}`);
       code = 1;
     }
   } finally {

@@ -7,6 +7,7 @@ import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
 import { connectClient, defaultWaveId, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
+import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
 import { registerInspectCommands } from './inspect';
@@ -19,7 +20,6 @@ const program = new Command('wavewatch')
 
 const settings = (): TemporalSettings => temporalSettings(program.opts());
 const client = () => connectClient(settings());
-const print = (obj: unknown) => process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
 
 // ── plan ──────────────────────────────────────────────────────────────────────────────────────
 const planCmd = program.command('plan').description('plan files');
@@ -44,10 +44,10 @@ planCmd
       rollbackSteps: plan.rollback.steps.map((s) => s.name),
     };
     if (o.json) {
-      print({ valid: true, ...summary });
+      printJson({ valid: true, ...summary });
       return;
     }
-    console.log(
+    say(
       `${file}: valid plan "${plan.wave.title}" (${summary.wave}), ${summary.duration}, ${plan.hosts.length} hosts, ` +
         `${summary.agentsUnderTest.length} agents under test, ${summary.controlAgents.length} control, ` +
         `checkpoints ${summary.checkpoints.join(' ')}, ${summary.criteria} criteria, ${summary.alertRules} alert rules, ` +
@@ -75,9 +75,9 @@ program
     const c = await client();
     await startWave(c, plan, { timeScale, startAtMs, policy: o.policy, waveId });
     const s = settings();
-    console.error(`started ${plan.wave.title}; watch it: wavewatch watch ${waveId}`);
-    if (s.address.startsWith('127.0.0.1:7233')) console.error(`Web UI: http://localhost:8233/namespaces/${s.namespace}/workflows/${waveId}`);
-    console.log(waveId);
+    sayErr(`started ${plan.wave.title}; watch it: wavewatch watch ${waveId}`);
+    if (s.address.startsWith('127.0.0.1:7233')) sayErr(`Web UI: http://localhost:8233/namespaces/${s.namespace}/workflows/${waveId}`);
+    say(waveId);
   });
 
 program
@@ -86,8 +86,8 @@ program
   .option('--json', 'the status object as JSON')
   .action(async (waveId: string, o: { json?: boolean }) => {
     const s = await waveStatus(await client(), waveId);
-    if (o.json) print(s);
-    else console.log(formatStatus(s));
+    if (o.json) printJson(s);
+    else say(formatStatus(s));
   });
 
 program
@@ -98,7 +98,7 @@ program
     const c = await client();
     for (;;) {
       const s = await waveStatus(c, waveId);
-      process.stdout.write(`\x1b[2J\x1b[H${formatStatus(s)}\n`);
+      redraw(formatStatus(s));
       if (s.phase === 'completed' || s.phase === 'aborted') return;
       await new Promise((r) => setTimeout(r, Number(o.interval)));
     }
@@ -114,7 +114,7 @@ for (const [name, signal, what] of [
 ] as const) {
   operatorOpts(program.command(`${name} <waveId>`).description(what)).action(async (waveId: string, o: { reason: string; by?: string }) => {
     await signalWave(await client(), waveId, signal, { reason: o.reason, by: who(o) });
-    console.log(`${name} sent to ${waveId}`);
+    say(`${name} sent to ${waveId}`);
   });
 }
 
@@ -123,31 +123,31 @@ operatorOpts(program.command('rollback <waveId>').description('roll the wave bac
     const c = await client();
     const req = { reason: o.reason, by: who(o) };
     try {
-      print(await updateWave(c, waveId, 'rollback', req, 60_000));
+      printJson(await updateWave(c, waveId, 'rollback', req, 60_000));
     } catch (err) {
       if (!(err instanceof WaveCommandError) || err.exitCode !== 3) throw err;
       // No worker answered: the signal is stored by the server and acted on when one runs.
       await signalWave(c, waveId, 'requestRollback', req);
-      console.log(`no worker answered within 60 s; rollback requested by signal: it runs as soon as a worker is up`);
+      say(`no worker answered within 60 s; rollback requested by signal: it runs as soon as a worker is up`);
     }
   },
 );
 
 operatorOpts(program.command('extend <waveId>').description('move the final checkpoint later').requiredOption('--duration <d>', 'e.g. 2h')).action(
   async (waveId: string, o: { reason: string; by?: string; duration: string }) => {
-    print(await updateWave(await client(), waveId, 'extendWave', { duration: o.duration, reason: o.reason, by: who(o) }));
+    printJson(await updateWave(await client(), waveId, 'extendWave', { duration: o.duration, reason: o.reason, by: who(o) }));
   },
 );
 
 operatorOpts(program.command('collect-now <waveId>').description('a checkpoint-grade collection now (the spec\'s manual check)')).action(
   async (waveId: string, o: { reason: string; by?: string }) => {
-    print(await updateWave(await client(), waveId, 'collectNow', { reason: o.reason, by: who(o) }, 15 * 60_000));
+    printJson(await updateWave(await client(), waveId, 'collectNow', { reason: o.reason, by: who(o) }, 15 * 60_000));
   },
 );
 
 operatorOpts(program.command('waive <waveId>').description('count a failed or inconclusive criterion as waived').requiredOption('--criterion <id>', 'criterion id')).action(
   async (waveId: string, o: { reason: string; by?: string; criterion: string }) => {
-    print(await updateWave(await client(), waveId, 'waiveCriterion', { criterion: o.criterion, reason: o.reason, by: who(o) }));
+    printJson(await updateWave(await client(), waveId, 'waiveCriterion', { criterion: o.criterion, reason: o.reason, by: who(o) }));
   },
 );
 
@@ -158,7 +158,7 @@ program
   .option('--note <text>', 'note')
   .option('--by <name>', 'who')
   .action(async (waveId: string, o: { alert: string; note?: string; by?: string }) => {
-    print(await updateWave(await client(), waveId, 'acknowledgeAlert', { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) }));
+    printJson(await updateWave(await client(), waveId, 'acknowledgeAlert', { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) }));
   });
 
 registerDevCommands(program, settings);
@@ -167,13 +167,13 @@ registerInspectCommands(program, settings);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof PlanError) {
-    console.error(err.message);
+    sayErr(err.message);
     process.exit(2);
   }
   if (err instanceof WaveCommandError) {
-    console.error(`wavewatch: ${err.message}`);
+    sayErr(`wavewatch: ${err.message}`);
     process.exit(err.exitCode);
   }
-  console.error(`wavewatch: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`);
+  sayErr(`wavewatch: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`);
   process.exit(1);
 });
