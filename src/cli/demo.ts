@@ -21,6 +21,7 @@ import { loadScenario, parseTimeScale, ScenarioError, formatPlanTime, type Scena
 import { runScenario, type ScenarioEvent } from '../sim/scenario-runner';
 import type { AlertStatus, Policy, WaveStatus } from '../workflows/status';
 import { printJson, say, sayErr } from './terminal';
+import { timeScaleProblem } from '../workflows/requests';
 import { terminalSafe } from '../report/terminal-text';
 
 export interface DemoOptions {
@@ -297,8 +298,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (err instanceof PlanError || err instanceof ScenarioError) throw new DemoInputError(err.message);
       throw err;
     }
-    const timeScale = parseTimeScale(o.timeScale);
-    if (timeScale === null) throw new DemoInputError(`--time-scale: expected a positive number, got "${o.timeScale}"`);
+    const timeScale = parseTimeScale(o.timeScale) ?? NaN;
+    const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
+    if (badScale) throw new DemoInputError(`--time-scale: ${badScale}`);
     const temporalPort = Number(o.temporalPort);
     const uiPort = Number(o.uiPort);
     for (const [flag, v] of [['--temporal-port', temporalPort], ['--ui-port', uiPort]] as const)

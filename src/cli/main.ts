@@ -5,8 +5,10 @@ import { loadPlan, PlanError } from '../plan/load';
 import { formatDuration } from '../plan/duration';
 import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
-import { connectClient, defaultWaveId, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
+import { connectClient, defaultWaveId, refuseMalformed, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
+import { parseTimeScale } from '../sim/scenario';
+import { timeScaleProblem } from '../workflows/requests';
 import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
@@ -66,8 +68,9 @@ program
   .option('--id <id>', 'wave id (default: <wave>-<time>)')
   .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
     const plan = loadPlan(o.plan);
-    const timeScale = Number(o.timeScale);
-    if (!Number.isFinite(timeScale) || timeScale <= 0) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
+    const timeScale = parseTimeScale(o.timeScale) ?? NaN;
+    const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
+    if (badScale) throw new WaveCommandError(`--time-scale: ${badScale}`, 2);
     const startAtMs = parseStartAt(o.startAt);
     if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
     const waveId = o.id ?? defaultWaveId(plan, new Date());
@@ -90,17 +93,24 @@ program
     else say(formatStatus(s));
   });
 
+/** Each refresh is a status query: more often than twice a second only loads the server. */
+const WATCH_INTERVAL_MS = { min: 500, max: 3_600_000 };
+
 program
   .command('watch <waveId>')
   .description('follow a wave until it ends')
-  .option('--interval <ms>', 'refresh interval', '2000')
+  .option('--interval <ms>', `refresh interval, ${WATCH_INTERVAL_MS.min} to ${WATCH_INTERVAL_MS.max} ms`, '2000')
   .action(async (waveId: string, o: { interval: string }) => {
+    // Number('abc') is NaN and setTimeout(NaN) waits 1 ms: the watch polled the server without pause.
+    const intervalMs = /^\d+$/.test(o.interval) ? Number(o.interval) : NaN;
+    if (!(intervalMs >= WATCH_INTERVAL_MS.min && intervalMs <= WATCH_INTERVAL_MS.max))
+      throw new WaveCommandError(`--interval: expected milliseconds from ${WATCH_INTERVAL_MS.min} to ${WATCH_INTERVAL_MS.max}, got "${o.interval}"`, 2);
     const c = await client();
     for (;;) {
       const s = await waveStatus(c, waveId);
       redraw(formatStatus(s));
       if (s.phase === 'completed' || s.phase === 'aborted') return;
-      await new Promise((r) => setTimeout(r, Number(o.interval)));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   });
 
@@ -113,15 +123,18 @@ for (const [name, signal, what] of [
   ['resume', 'resume', 'resume automatic actions; dismisses a hold'],
 ] as const) {
   operatorOpts(program.command(`${name} <waveId>`).description(what)).action(async (waveId: string, o: { reason: string; by?: string }) => {
-    await signalWave(await client(), waveId, signal, { reason: o.reason, by: who(o) });
+    const req = { reason: o.reason, by: who(o) };
+    refuseMalformed(signal, req);
+    await signalWave(await client(), waveId, signal, req);
     say(`${name} sent to ${waveId}`);
   });
 }
 
 operatorOpts(program.command('rollback <waveId>').description('roll the wave back now and wait for the outcome')).action(
   async (waveId: string, o: { reason: string; by?: string }) => {
-    const c = await client();
     const req = { reason: o.reason, by: who(o) };
+    refuseMalformed('rollback', req);
+    const c = await client();
     try {
       printJson(await updateWave(c, waveId, 'rollback', req, 60_000));
     } catch (err) {
@@ -135,19 +148,25 @@ operatorOpts(program.command('rollback <waveId>').description('roll the wave bac
 
 operatorOpts(program.command('extend <waveId>').description('move the final checkpoint later').requiredOption('--duration <d>', 'e.g. 2h')).action(
   async (waveId: string, o: { reason: string; by?: string; duration: string }) => {
-    printJson(await updateWave(await client(), waveId, 'extendWave', { duration: o.duration, reason: o.reason, by: who(o) }));
+    const req = { duration: o.duration, reason: o.reason, by: who(o) };
+    refuseMalformed('extendWave', req);
+    printJson(await updateWave(await client(), waveId, 'extendWave', req));
   },
 );
 
 operatorOpts(program.command('collect-now <waveId>').description('a checkpoint-grade collection now (the spec\'s manual check)')).action(
   async (waveId: string, o: { reason: string; by?: string }) => {
-    printJson(await updateWave(await client(), waveId, 'collectNow', { reason: o.reason, by: who(o) }, 15 * 60_000));
+    const req = { reason: o.reason, by: who(o) };
+    refuseMalformed('collectNow', req);
+    printJson(await updateWave(await client(), waveId, 'collectNow', req, 15 * 60_000));
   },
 );
 
 operatorOpts(program.command('waive <waveId>').description('count a failed or inconclusive criterion as waived').requiredOption('--criterion <id>', 'criterion id')).action(
   async (waveId: string, o: { reason: string; by?: string; criterion: string }) => {
-    printJson(await updateWave(await client(), waveId, 'waiveCriterion', { criterion: o.criterion, reason: o.reason, by: who(o) }));
+    const req = { criterion: o.criterion, reason: o.reason, by: who(o) };
+    refuseMalformed('waiveCriterion', req);
+    printJson(await updateWave(await client(), waveId, 'waiveCriterion', req));
   },
 );
 
@@ -158,7 +177,9 @@ program
   .option('--note <text>', 'note')
   .option('--by <name>', 'who')
   .action(async (waveId: string, o: { alert: string; note?: string; by?: string }) => {
-    printJson(await updateWave(await client(), waveId, 'acknowledgeAlert', { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) }));
+    const req = { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) };
+    refuseMalformed('acknowledgeAlert', req);
+    printJson(await updateWave(await client(), waveId, 'acknowledgeAlert', req));
   });
 
 registerDevCommands(program, settings);
