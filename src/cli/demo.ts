@@ -20,6 +20,9 @@ import { startMailSink, type MailSink } from '../notify/sink';
 import { loadScenario, parseTimeScale, ScenarioError, formatPlanTime, type Scenario } from '../sim/scenario';
 import { runScenario, type ScenarioEvent } from '../sim/scenario-runner';
 import type { AlertStatus, Policy, WaveStatus } from '../workflows/status';
+import { printJson, say, sayErr } from './terminal';
+import { timeScaleProblem } from '../workflows/requests';
+import { terminalSafe } from '../report/terminal-text';
 
 export interface DemoOptions {
   plan: string;
@@ -210,13 +213,13 @@ function makeIo(json: boolean): Io {
   return {
     say(line) {
       clear();
-      stream.write(`${line}\n`);
+      say(line, stream);
     },
     live(line) {
       if (!tty) return;
       const cols = (stream as NodeJS.WriteStream).columns ?? 120;
       clear();
-      stream.write([...line].slice(0, cols - 1).join(''));
+      stream.write([...terminalSafe(line)].slice(0, cols - 1).join(''));
       shown = true;
     },
     liveCapable: tty,
@@ -295,8 +298,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (err instanceof PlanError || err instanceof ScenarioError) throw new DemoInputError(err.message);
       throw err;
     }
-    const timeScale = parseTimeScale(o.timeScale);
-    if (timeScale === null) throw new DemoInputError(`--time-scale: expected a positive number, got "${o.timeScale}"`);
+    const timeScale = parseTimeScale(o.timeScale) ?? NaN;
+    const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
+    if (badScale) throw new DemoInputError(`--time-scale: ${badScale}`);
     const temporalPort = Number(o.temporalPort);
     const uiPort = Number(o.uiPort);
     for (const [flag, v] of [['--temporal-port', temporalPort], ['--ui-port', uiPort]] as const)
@@ -458,15 +462,15 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     io.say(`emails:     ${sink.dir} (${outcome.mail.messages} message${outcome.mail.messages === 1 ? '' : 's'}${Object.keys(mailCounts).length ? `: ${Object.entries(mailCounts).map(([k, n]) => `${n} ${k}`).join(', ')}` : ''}; .eml files, index.jsonl)`);
     const problems = (status as { problems?: string[] }).problems ?? [];
     if (problems.length) io.say(`problems:   ${problems.slice(-3).join(' | ')}`);
-    if (o.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
+    if (o.json) printJson(outcome);
     code = 0;
   } catch (err) {
     if (interrupted) code = 130;
     else if (err instanceof DemoInputError) {
-      console.error(err.message);
+      sayErr(err.message);
       code = 2;
     } else {
-      console.error(`wavewatch demo: could not run: ${err instanceof Error ? err.message : String(err)}`);
+      sayErr(`wavewatch demo: could not run: ${err instanceof Error ? err.message : String(err)}`);
       code = 1;
     }
   } finally {

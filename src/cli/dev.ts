@@ -10,6 +10,7 @@ import { startNatsServer } from '../stack/nats-server';
 import { startTemporalDevServer } from '../stack/temporal-server';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
+import { say } from './terminal';
 
 const DEV_DIR = resolve('.wavewatch/dev');
 const PID_FILE = join(DEV_DIR, 'stack.json');
@@ -45,7 +46,7 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
     .option('--plan <file>', 'plan whose NATS ports to use', 'plans/local.yaml')
     .action(async (o: { plan: string }) => {
       const running = readInfo();
-      if (running) return console.log(`already up (pid ${running.pid}): Temporal ${running.temporal}, Web UI ${running.ui}, NATS ${running.nats}`);
+      if (running) return say(`already up (pid ${running.pid}): Temporal ${running.temporal}, Web UI ${running.ui}, NATS ${running.nats}`);
       loadPlan(o.plan);
       mkdirSync(DEV_DIR, { recursive: true });
       rmSync(PID_FILE, { force: true });
@@ -58,7 +59,7 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
         const info = readInfo();
-        if (info) return console.log(`up: Temporal ${info.temporal}, Web UI ${info.ui}, NATS ${info.nats} (monitoring ${info.natsMonitoring}); state in ${DEV_DIR}`);
+        if (info) return say(`up: Temporal ${info.temporal}, Web UI ${info.ui}, NATS ${info.nats} (monitoring ${info.natsMonitoring}); state in ${DEV_DIR}`);
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 300));
       }
@@ -90,11 +91,11 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
     .description('stop what `dev up` started')
     .action(async () => {
       const info = readInfo();
-      if (!info) return console.log('the dev stack is not running');
+      if (!info) return say('the dev stack is not running');
       process.kill(info.pid, 'SIGTERM');
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline && existsSync(PID_FILE)) await new Promise((r) => setTimeout(r, 200));
-      console.log('down');
+      say('down');
     });
 
   dev
@@ -102,6 +103,6 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
     .description('is the dev stack up?')
     .action(() => {
       const info = readInfo();
-      console.log(info ? `up (pid ${info.pid}): Temporal ${info.temporal}, Web UI ${info.ui}, NATS ${info.nats}` : 'down');
+      say(info ? `up (pid ${info.pid}): Temporal ${info.temporal}, Web UI ${info.ui}, NATS ${info.nats}` : 'down');
     });
 }

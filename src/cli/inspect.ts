@@ -9,6 +9,7 @@ import { regenerateReports } from '../report/regenerate';
 import { connectClient, firstLine, WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
 import type { WaveInput } from '../workflows/wave-state';
+import { printJson, say, sayErr } from './terminal';
 
 export function registerInspectCommands(program: Command, settings: () => TemporalSettings): void {
   program
@@ -24,7 +25,8 @@ export function registerInspectCommands(program: Command, settings: () => Tempor
       const unknown = (agents ?? []).filter((a) => !known.includes(a));
       if (unknown.length) throw new WaveCommandError(`--agents: not in the plan: ${unknown.join(', ')} (the plan has ${known.join(', ')})`, 2);
       const report = await runHealthCheck(plan, { agents });
-      console.log(o.json ? JSON.stringify(report, null, 2) : formatHealthReport(report));
+      if (o.json) printJson(report);
+      else say(formatHealthReport(report));
     });
 
   program
@@ -42,9 +44,9 @@ export function registerInspectCommands(program: Command, settings: () => Tempor
       }
       const store = new LocalArtifactStore();
       const r = await regenerateReports(store, input.plan);
-      for (const p of r.problems) console.error(`problem: ${p}`);
-      console.log(`${r.files.length} files regenerated; verdict ${r.verdict ?? '(wave still running)'}`);
-      console.log(`report: ${store.locate(input.plan.output.reportDoc)}`);
-      console.log(`decision: ${store.locate(input.plan.output.decisionDoc)}`);
+      for (const p of r.problems) sayErr(`problem: ${p}`);
+      say(`${r.files.length} files regenerated; verdict ${r.verdict ?? '(wave still running)'}`);
+      say(`report: ${store.locate(input.plan.output.reportDoc)}`);
+      say(`decision: ${store.locate(input.plan.output.decisionDoc)}`);
     });
 }

@@ -5,8 +5,11 @@ import { loadPlan, PlanError } from '../plan/load';
 import { formatDuration } from '../plan/duration';
 import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
-import { connectClient, defaultWaveId, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
+import { connectClient, defaultWaveId, refuseMalformed, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
+import { parseTimeScale } from '../sim/scenario';
+import { timeScaleProblem } from '../workflows/requests';
+import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
 import { registerInspectCommands } from './inspect';
@@ -19,7 +22,6 @@ const program = new Command('wavewatch')
 
 const settings = (): TemporalSettings => temporalSettings(program.opts());
 const client = () => connectClient(settings());
-const print = (obj: unknown) => process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
 
 // ── plan ──────────────────────────────────────────────────────────────────────────────────────
 const planCmd = program.command('plan').description('plan files');
@@ -44,10 +46,10 @@ planCmd
       rollbackSteps: plan.rollback.steps.map((s) => s.name),
     };
     if (o.json) {
-      print({ valid: true, ...summary });
+      printJson({ valid: true, ...summary });
       return;
     }
-    console.log(
+    say(
       `${file}: valid plan "${plan.wave.title}" (${summary.wave}), ${summary.duration}, ${plan.hosts.length} hosts, ` +
         `${summary.agentsUnderTest.length} agents under test, ${summary.controlAgents.length} control, ` +
         `checkpoints ${summary.checkpoints.join(' ')}, ${summary.criteria} criteria, ${summary.alertRules} alert rules, ` +
@@ -66,8 +68,9 @@ program
   .option('--id <id>', 'wave id (default: <wave>-<time>)')
   .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
     const plan = loadPlan(o.plan);
-    const timeScale = Number(o.timeScale);
-    if (!Number.isFinite(timeScale) || timeScale <= 0) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
+    const timeScale = parseTimeScale(o.timeScale) ?? NaN;
+    const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
+    if (badScale) throw new WaveCommandError(`--time-scale: ${badScale}`, 2);
     const startAtMs = parseStartAt(o.startAt);
     if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
     const waveId = o.id ?? defaultWaveId(plan, new Date());
@@ -75,9 +78,9 @@ program
     const c = await client();
     await startWave(c, plan, { timeScale, startAtMs, policy: o.policy, waveId });
     const s = settings();
-    console.error(`started ${plan.wave.title}; watch it: wavewatch watch ${waveId}`);
-    if (s.address.startsWith('127.0.0.1:7233')) console.error(`Web UI: http://localhost:8233/namespaces/${s.namespace}/workflows/${waveId}`);
-    console.log(waveId);
+    sayErr(`started ${plan.wave.title}; watch it: wavewatch watch ${waveId}`);
+    if (s.address.startsWith('127.0.0.1:7233')) sayErr(`Web UI: http://localhost:8233/namespaces/${s.namespace}/workflows/${waveId}`);
+    say(waveId);
   });
 
 program
@@ -86,21 +89,28 @@ program
   .option('--json', 'the status object as JSON')
   .action(async (waveId: string, o: { json?: boolean }) => {
     const s = await waveStatus(await client(), waveId);
-    if (o.json) print(s);
-    else console.log(formatStatus(s));
+    if (o.json) printJson(s);
+    else say(formatStatus(s));
   });
+
+/** Each refresh is a status query: more often than twice a second only loads the server. */
+const WATCH_INTERVAL_MS = { min: 500, max: 3_600_000 };
 
 program
   .command('watch <waveId>')
   .description('follow a wave until it ends')
-  .option('--interval <ms>', 'refresh interval', '2000')
+  .option('--interval <ms>', `refresh interval, ${WATCH_INTERVAL_MS.min} to ${WATCH_INTERVAL_MS.max} ms`, '2000')
   .action(async (waveId: string, o: { interval: string }) => {
+    // Number('abc') is NaN and setTimeout(NaN) waits 1 ms: the watch polled the server without pause.
+    const intervalMs = /^\d+$/.test(o.interval) ? Number(o.interval) : NaN;
+    if (!(intervalMs >= WATCH_INTERVAL_MS.min && intervalMs <= WATCH_INTERVAL_MS.max))
+      throw new WaveCommandError(`--interval: expected milliseconds from ${WATCH_INTERVAL_MS.min} to ${WATCH_INTERVAL_MS.max}, got "${o.interval}"`, 2);
     const c = await client();
     for (;;) {
       const s = await waveStatus(c, waveId);
-      process.stdout.write(`\x1b[2J\x1b[H${formatStatus(s)}\n`);
+      redraw(formatStatus(s));
       if (s.phase === 'completed' || s.phase === 'aborted') return;
-      await new Promise((r) => setTimeout(r, Number(o.interval)));
+      await new Promise((r) => setTimeout(r, intervalMs));
     }
   });
 
@@ -113,17 +123,20 @@ for (const [name, signal, what] of [
   ['resume', 'resume', 'resume automatic actions; dismisses a hold'],
 ] as const) {
   operatorOpts(program.command(`${name} <waveId>`).description(what)).action(async (waveId: string, o: { reason: string; by?: string }) => {
-    await signalWave(await client(), waveId, signal, { reason: o.reason, by: who(o) });
-    console.log(`${name} sent to ${waveId}`);
+    const req = { reason: o.reason, by: who(o) };
+    refuseMalformed(signal, req);
+    await signalWave(await client(), waveId, signal, req);
+    say(`${name} sent to ${waveId}`);
   });
 }
 
 operatorOpts(program.command('rollback <waveId>').description('roll the wave back now and wait for the outcome')).action(
   async (waveId: string, o: { reason: string; by?: string }) => {
-    const c = await client();
     const req = { reason: o.reason, by: who(o) };
+    refuseMalformed('rollback', req);
+    const c = await client();
     try {
-      print(await updateWave(c, waveId, 'rollback', req, 60_000));
+      printJson(await updateWave(c, waveId, 'rollback', req, 60_000));
     } catch (err) {
       if (!(err instanceof WaveCommandError) || err.exitCode !== 3) throw err;
       // No answer: the signal is stored by the server and acted on when a worker runs. The update
@@ -131,28 +144,34 @@ operatorOpts(program.command('rollback <waveId>').description('roll the wave bac
       await signalWave(c, waveId, 'requestRollback', req);
       const s = await waveStatus(c, waveId).catch(() => null);
       const r = s?.rollback;
-      if (!s) console.log(`no answer within 60 s; rollback requested by signal: it runs as soon as a worker is up (unless one was already requested: \`wavewatch status ${waveId}\` tells)`);
-      else if (r?.requested) console.log(`no outcome within 60 s; the wave's rollback (requested by ${r.trigger?.by ?? '?'}: ${r.trigger?.reason ?? ''}) is ${r.finishedAt ? (r.ok ? 'done' : 'FAILED') : r.executed ? 'in progress' : 'requested, not yet begun'}`);
-      else console.log(`no outcome within 60 s; rollback requested by signal: the wave has not taken it yet (phase ${s.phase})`);
+      if (!s) say(`no answer within 60 s; rollback requested by signal: it runs as soon as a worker is up (unless one was already requested: \`wavewatch status ${waveId}\` tells)`);
+      else if (r?.requested) say(`no outcome within 60 s; the wave's rollback (requested by ${r.trigger?.by ?? '?'}: ${r.trigger?.reason ?? ''}) is ${r.finishedAt ? (r.ok ? 'done' : 'FAILED') : r.executed ? 'in progress' : 'requested, not yet begun'}`);
+      else say(`no outcome within 60 s; rollback requested by signal: the wave has not taken it yet (phase ${s.phase})`);
     }
   },
 );
 
 operatorOpts(program.command('extend <waveId>').description('move the final checkpoint later').requiredOption('--duration <d>', 'e.g. 2h')).action(
   async (waveId: string, o: { reason: string; by?: string; duration: string }) => {
-    print(await updateWave(await client(), waveId, 'extendWave', { duration: o.duration, reason: o.reason, by: who(o) }));
+    const req = { duration: o.duration, reason: o.reason, by: who(o) };
+    refuseMalformed('extendWave', req);
+    printJson(await updateWave(await client(), waveId, 'extendWave', req));
   },
 );
 
 operatorOpts(program.command('collect-now <waveId>').description('a checkpoint-grade collection now (the spec\'s manual check)')).action(
   async (waveId: string, o: { reason: string; by?: string }) => {
-    print(await updateWave(await client(), waveId, 'collectNow', { reason: o.reason, by: who(o) }, 15 * 60_000));
+    const req = { reason: o.reason, by: who(o) };
+    refuseMalformed('collectNow', req);
+    printJson(await updateWave(await client(), waveId, 'collectNow', req, 15 * 60_000));
   },
 );
 
 operatorOpts(program.command('waive <waveId>').description('count a failed or inconclusive criterion as waived').requiredOption('--criterion <id>', 'criterion id')).action(
   async (waveId: string, o: { reason: string; by?: string; criterion: string }) => {
-    print(await updateWave(await client(), waveId, 'waiveCriterion', { criterion: o.criterion, reason: o.reason, by: who(o) }));
+    const req = { criterion: o.criterion, reason: o.reason, by: who(o) };
+    refuseMalformed('waiveCriterion', req);
+    printJson(await updateWave(await client(), waveId, 'waiveCriterion', req));
   },
 );
 
@@ -163,7 +182,9 @@ program
   .option('--note <text>', 'note')
   .option('--by <name>', 'who')
   .action(async (waveId: string, o: { alert: string; note?: string; by?: string }) => {
-    print(await updateWave(await client(), waveId, 'acknowledgeAlert', { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) }));
+    const req = { alertId: o.alert, by: who(o), ...(o.note ? { note: o.note } : {}) };
+    refuseMalformed('acknowledgeAlert', req);
+    printJson(await updateWave(await client(), waveId, 'acknowledgeAlert', req));
   });
 
 registerDevCommands(program, settings);
@@ -172,13 +193,13 @@ registerInspectCommands(program, settings);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof PlanError) {
-    console.error(err.message);
+    sayErr(err.message);
     process.exit(2);
   }
   if (err instanceof WaveCommandError) {
-    console.error(`wavewatch: ${err.message}`);
+    sayErr(`wavewatch: ${err.message}`);
     process.exit(err.exitCode);
   }
-  console.error(`wavewatch: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`);
+  sayErr(`wavewatch: ${(err as Error)?.message?.split('\n')[0] ?? String(err)}`);
   process.exit(1);
 });

@@ -10,6 +10,7 @@ import { loadScenario, parseTimeScale, placeFaults, formatPlanTime, ScenarioErro
 import { runScenario } from '../sim/scenario-runner';
 import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
+import { sayErr } from './terminal';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -25,7 +26,7 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
     .description('run a worker: the wave workflow and its activities (secrets from this environment)')
     .action(async () => {
       const w = await createWaveWorker({ temporal: settings() });
-      console.error(`worker polling task queue "wavewatch" on ${settings().address}`);
+      sayErr(`worker polling task queue "wavewatch" on ${settings().address}`);
       const run = w.worker.run();
       await Promise.race([untilStopped().then(() => w.worker.shutdown()), run]);
       await run;
@@ -52,7 +53,7 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
           scenario = loadScenario(o.scenario, plan);
         } catch (err) {
           if (!(err instanceof ScenarioError)) throw err;
-          console.error(err.message);
+          sayErr(err.message);
           process.exitCode = 2;
           return;
         }
@@ -62,21 +63,21 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
       const conflict = existingNats ? needsOwnNats(scenario) : null;
       if (conflict) throw new WaveCommandError(`${o.scenario}: ${conflict}`, 2);
       const fleet = await startSimFleet({ plan, stateDir: '.wavewatch', existingNats });
-      console.error(
+      sayErr(
         `simulated fleet up: ${fleet.plan.hosts.map((h) => `${h.name} ssh 127.0.0.1:${h.port}`).join(', ')}; ` +
           `NATS ${fleet.nats.url}${fleet.ownsNats ? '' : ' (the server already running there)'}`,
       );
       if (scenario) {
-        console.error(`scenario ${scenario.name}: monitoring start ${new Date(startAtMs).toISOString()}, time scale ${timeScale}`);
+        sayErr(`scenario ${scenario.name}: monitoring start ${new Date(startAtMs).toISOString()}, time scale ${timeScale}`);
         for (const p of placeFaults(scenario, startAtMs, timeScale))
-          console.error(`  ${new Date(p.startMs).toISOString()}  ${p.fault.describe}${p.endMs !== null && p.endMs < Date.now() ? ' (past)' : ''}`);
+          sayErr(`  ${new Date(p.startMs).toISOString()}  ${p.fault.describe}${p.endMs !== null && p.endMs < Date.now() ? ' (past)' : ''}`);
       }
       const run = scenario
         ? runScenario(scenario, fleet, {
             startAtMs,
             timeScale,
-            onEvent: (e) => console.error(`${new Date(e.at).toISOString()} T+${formatPlanTime(e.planMs)}  ${e.text}`),
-            onError: (err, what) => console.error(`fault effect failed (${what}): ${(err as Error)?.message ?? err}`),
+            onEvent: (e) => sayErr(`${new Date(e.at).toISOString()} T+${formatPlanTime(e.planMs)}  ${e.text}`),
+            onError: (err, what) => sayErr(`fault effect failed (${what}): ${(err as Error)?.message ?? err}`),
           })
         : null;
       await untilStopped();

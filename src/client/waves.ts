@@ -98,10 +98,15 @@ export async function waveStatus(client: Client, waveId: string): Promise<WaveSt
   }
 }
 
-/** Sends a signal after checking the wave exists, runs and the argument is well formed. */
-export async function signalWave(client: Client, waveId: string, name: string, arg: object): Promise<void> {
+/** Throws the one-line refusal (exit 2) of a malformed operator request; the CLI calls it before connecting. */
+export function refuseMalformed(name: string, arg: object): void {
   const problem = requestProblem(name, arg);
   if (problem) throw new WaveCommandError(`${name}: ${problem}`, 2);
+}
+
+/** Sends a signal after checking the wave exists, runs and the argument is well formed. */
+export async function signalWave(client: Client, waveId: string, name: string, arg: object): Promise<void> {
+  refuseMalformed(name, arg);
   const handle = client.workflow.getHandle(waveId);
   const d = await describe(handle);
   if (d.status.name !== 'RUNNING') throw new WaveCommandError(`wave "${waveId}" has ended (${d.status.name}): it takes no more messages`);
@@ -114,8 +119,7 @@ export async function signalWave(client: Client, waveId: string, name: string, a
 
 /** Runs an update and returns its answer; a refused update (validator) becomes one clear line. */
 export async function updateWave<T>(client: Client, waveId: string, name: string, arg: object, timeoutMs = 120_000): Promise<T> {
-  const problem = requestProblem(name, arg);
-  if (problem) throw new WaveCommandError(`${name}: ${problem}`, 2);
+  refuseMalformed(name, arg);
   const handle = client.workflow.getHandle(waveId);
   const d = await describe(handle);
   if (d.status.name !== 'RUNNING') throw new WaveCommandError(`wave "${waveId}" has ended (${d.status.name}): it takes no more messages`);

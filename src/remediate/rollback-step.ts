@@ -19,6 +19,10 @@ export function renderStepCommand(template: string, plan: Plan, host: string, ag
 }
 
 export async function runRollbackStep(pool: SshPool, plan: Plan, step: PlanRollbackStep): Promise<{ ok: boolean; targets: RollbackTargetResult[] }> {
+  // The pool is the worker's, shared with the monitor ticks: a host the last collection gave up on
+  // (a failed connect remembered, or a connection already re-opened once) must be dialled afresh for
+  // the rollback, exactly as a new collection would.
+  pool.beginCollection();
   const agents: (string | null)[] = step.forEach === 'agent' ? plan.agents.underTest.map((a) => a.name) : [null];
   const jobs = plan.hosts.flatMap((host) => agents.map((agent) => ({ host, agent })));
   const targets = await Promise.all(

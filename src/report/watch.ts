@@ -3,6 +3,7 @@ import type { MonitorSample } from '../artifacts/types';
 import { VERDICT_MARK, fmtDur, fmtMs, fmtPct, fmtTime } from './format';
 import { tickSeries } from './series';
 import { labelledSparkline } from './sparkline';
+import { terminalSafe } from './terminal-text';
 
 export interface WatchInput {
   title: string;
@@ -71,5 +72,6 @@ export function renderWatch(input: WatchInput, opts: { width?: number } = {}): s
     out.push([...line].length > width ? `${[...line].slice(0, width - 1).join('')}…` : line);
   }
   if (input.artifactsDir) out.push('', `artifacts: ${input.artifactsDir}`);
-  return `${out.join('\n')}\n`;
+  // Alert messages and titles carry host-written text: a frame never carries a control character.
+  return `${terminalSafe(out.join('\n'))}\n`;
 }

@@ -4,6 +4,11 @@
 import { parseDuration } from '../plan/duration';
 
 const MAX_TEXT = 2000;
+/** One extension at most (decisions: extend ≤ 7 days; the workflow bounds the running total). */
+export const MAX_EXTEND_MS = 7 * 86_400_000;
+/** Time scale bounds (decisions): below 1 stretches a wave past real time, above 100,000 a 24 h wave lasts under a second. */
+export const TIME_SCALE_MIN = 1;
+export const TIME_SCALE_MAX = 100_000;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -29,7 +34,9 @@ export function requestProblem(kind: string, arg: unknown): string | null {
       const bad = only(arg, ['duration', 'reason', 'by']) ?? text(arg.duration, 'duration', true) ?? text(arg.reason, 'reason', true) ?? text(arg.by, 'by', false);
       if (bad) return bad;
       const ms = parseDuration(arg.duration as string);
-      return ms === null || ms <= 0 ? `"duration" must be a positive duration like "2h", got "${String(arg.duration)}"` : null;
+      if (ms === null || ms <= 0) return `"duration" must be a positive duration like "2h", got "${String(arg.duration)}"`;
+      // Past this, the new end date is out of range and the handler throws (a workflow-task failure).
+      return ms > MAX_EXTEND_MS ? `"duration" must be at most 7d per request, got "${String(arg.duration)}"` : null;
     }
     case 'waiveCriterion':
       return only(arg, ['criterion', 'reason', 'by']) ?? text(arg.criterion, 'criterion', true) ?? text(arg.reason, 'reason', true) ?? text(arg.by, 'by', false);
@@ -38,4 +45,13 @@ export function requestProblem(kind: string, arg: unknown): string | null {
     default:
       return only(arg, ['reason', 'by']) ?? text(arg.reason, 'reason', true) ?? text(arg.by, 'by', false);
   }
+}
+
+/**
+ * The problem with a wave's time scale (a workflow's input, the CLI's --time-scale), or null.
+ * `given` is how to show the value (the CLI shows the text typed, quoted).
+ */
+export function timeScaleProblem(v: unknown, given = typeof v === 'number' ? String(v) : JSON.stringify(v)): string | null {
+  if (typeof v === 'number' && Number.isFinite(v) && v >= TIME_SCALE_MIN && v <= TIME_SCALE_MAX) return null;
+  return `time scale must be a number from ${TIME_SCALE_MIN} to ${TIME_SCALE_MAX} (1 = real time), got ${given}`;
 }

@@ -29,10 +29,9 @@ import {
   type OperatorRequest,
   type RollbackOutcome,
 } from './messages';
-import { requestProblem } from './requests';
+import { MAX_EXTEND_MS, requestProblem, timeScaleProblem } from './requests';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
 import { WaveState, type MailJob, type WaveInput } from './wave-state';
-import { MAX_EXTEND_MS, timeScaleProblem } from './bounds';
 
 type Activities = ReturnType<typeof createActivities>;
 type AlertsEntries = import('../activities/types').AlertsInput['entries'];

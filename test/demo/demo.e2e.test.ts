@@ -225,6 +225,9 @@ test('bad input is refused before anything starts (exit 2)', async () => {
   expect(run.stderr()).toMatch(/nonexistent\.yaml: invalid scenario\n {2}\(file\): cannot read: ENOENT/);
   const bad = startDemo(['--time-scale', 'fast']);
   expect(await bad.exited).toBe(2);
-  expect(bad.stderr()).toContain('--time-scale: expected a positive number, got "fast"');
-  expect([...run.seen, ...bad.seen]).toEqual([]);
+  expect(bad.stderr()).toContain('--time-scale: time scale must be a number from 1 to 100000 (1 = real time), got "fast"');
+  const tiny = startDemo(['--time-scale', '0.000000001']);
+  expect(await tiny.exited).toBe(2);
+  expect(tiny.stderr()).toContain('--time-scale: time scale must be a number from 1 to 100000 (1 = real time), got "0.000000001"');
+  expect([...run.seen, ...bad.seen, ...tiny.seen]).toEqual([]);
 });
