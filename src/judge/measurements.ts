@@ -242,6 +242,14 @@ function errorsPer5Min(c: Calc): Measurement {
   return { value, samples: m.samples, bound: m.bound, error: m.error, note: `${m.note}: ${+value.toFixed(3)} per 5 min over the window measured` };
 }
 
+/**
+ * Errors ÷ messages over the instances (agent@host) whose two counts were both read. A host that could
+ * not be read leaves its instances out — of the errors *and* of the messages — and is named in the
+ * note: one unreadable host must not blind the criterion on every agent (decisions-turn2, Trust).
+ * No data only when no instance was read. Messages come per instance (`host` set, the collector's
+ * /connz deltas); an agent-wide count (older observations) is used only when every host's errors
+ * are known, since its hosts' share cannot be told apart.
+ */
 function errorRatePct(c: Calc): Measurement {
   const obs = c.sel.kind === 'tick'
     ? [c.sel.current].filter((o) => o.errors && o.messages)
@@ -249,24 +257,45 @@ function errorRatePct(c: Calc): Measurement {
   if (obs.length === 0) return { value: null, samples: 0, note: 'no error and messages-handled counts in this window' };
   let errors = 0;
   let messages = 0;
-  const excluded: string[] = [];
+  let read = 0;
+  const notRead = new Map<string, string>();
   for (const o of obs)
     for (const agent of c.agentNames) {
-      const errs = c.expected.filter((e) => e.agent === agent).map(({ host }) => (o.errors ?? []).find((x) => x.host === host && x.agent === agent && c.inScope(x)));
+      const hosts = c.expected.filter((e) => e.agent === agent).map((e) => e.host);
+      const errOf = (host: string) => (o.errors ?? []).find((x) => x.host === host && x.agent === agent && c.inScope(x));
       const msgs = (o.messages ?? []).filter((m) => m.agent === agent && c.inScope(m));
-      const errKnown = errs.every((e) => e && e.count !== null);
+      const perHost = msgs.some((m) => m.host !== undefined);
+      if (perHost) {
+        for (const host of hosts) {
+          const e = errOf(host);
+          const m = msgs.find((x) => x.host === host);
+          if (e && e.count !== null && m && m.messages !== null) {
+            errors += e.count;
+            messages += m.messages;
+            read++;
+          } else
+            notRead.set(`${agent}@${host}`, !e || e.count === null ? `errors: ${e?.error ?? 'not reported'}` : `messages: ${m?.error ?? 'not reported'}`);
+        }
+        continue;
+      }
+      const errs = hosts.map(errOf);
+      const failed = hosts.filter((_, i) => !errs[i] || errs[i]!.count === null);
       const msgKnown = msgs.length > 0 && msgs.every((m) => m.messages !== null);
-      if (!errKnown || !msgKnown) {
-        excluded.push(`${agent}@${new Date(o.at).toISOString()}`);
+      if (failed.length || !msgKnown) {
+        const why = !msgKnown ? `messages: ${msgs.find((m) => m.error)?.error ?? 'not reported'}` : 'errors of another host not read (messages counted per agent, not per host)';
+        for (const host of hosts) notRead.set(`${agent}@${host}`, failed.includes(host) ? `errors: ${errOf(host)?.error ?? 'not reported'}` : why);
         continue;
       }
       errors += errs.reduce((s, e) => s + (e?.count ?? 0), 0);
       messages += msgs.reduce((s, m) => s + (m.messages ?? 0), 0);
+      read += hosts.length;
     }
-  const exNote = excluded.length ? `; ${excluded.length} agent-windows without error or message counts left out` : '';
-  if (messages === 0) return { value: null, samples: 0, note: `no messages handled: no data (${errors} errors)${exNote}` };
+  const missing = [...notRead].map(([k, why]) => `${k} (${why})`);
+  const missNote = missing.length ? `; not read, left out of errors and messages alike: ${missing.join(', ')}` : '';
+  if (read === 0) return { value: null, samples: 0, note: `no instance with both error and message counts${missNote}` };
+  if (messages === 0) return { value: null, samples: 0, note: `no messages handled: no data (${errors} errors)${missNote}` };
   const value = (100 * errors) / messages;
-  return { value, samples: messages, note: `${errors} errors / ${messages} messages = ${fmtPct(value)} (${+((1000 * errors) / messages).toFixed(3)} per 1000)${exNote}` };
+  return { value, samples: messages, note: `${errors} errors / ${messages} messages = ${fmtPct(value)} (${+((1000 * errors) / messages).toFixed(3)} per 1000) on the hosts read${missNote}` };
 }
 
 // ---- probes --------------------------------------------------------------------------------------
