@@ -327,7 +327,65 @@ function lossCount(c: Calc): Measurement {
   const lost = probes.reduce((s, p) => s + Math.max(0, p.sent - p.received), 0);
   const timeouts = probes.reduce((s, p) => s + p.timeouts, 0);
   const who = probes.filter((p) => p.sent > p.received).map((p) => `${p.agent} ${p.sent - p.received}/${p.sent}`);
-  return { value: lost, samples: sent, note: lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost` };
+  const m: Measurement = { value: lost, samples: sent, note: lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost` };
+  if (c.scope.role !== 'test' || lost === 0) return m;
+  const rollback = confirmedLoss(c);
+  return { ...m, note: `${m.note}; for a rollback: ${rollback.note}`, rollback };
+}
+
+const share = (lost: number, sent: number) => `${fmtPct((100 * lost) / sent)} (${lost}/${sent})`;
+
+/**
+ * The loss a rollback judges (decisions-turn2, Trust): an agent's lost replies count only when the
+ * collector's re-probe of it in the same collection lost too *and* its loss share is above the
+ * control agents' in the same observation. Loss on test and control alike is the rig or NATS (a
+ * stalled worker loses every agent's replies): a warning, not a rollback. Without a re-probe, or
+ * with control agents in the plan but none probed, the loss is neither confirmed nor refuted: the
+ * value is then a lower bound (undecided unless other loss is confirmed).
+ */
+function confirmedLoss(c: Calc): Measurement {
+  const hasControl = c.plan.agents.control.length > 0;
+  let confirmed = 0;
+  let sent = 0;
+  let open = false;
+  const counted: string[] = [];
+  const notCounted: string[] = [];
+  const undecided: string[] = [];
+  for (const o of probeObservations(c)) {
+    const control = o.probes.filter((p) => p.role === 'control' && p.sent > 0);
+    const cSent = control.reduce((s, p) => s + p.sent, 0);
+    const cLost = control.reduce((s, p) => s + Math.max(0, p.sent - p.received), 0);
+    const controlNote = !hasControl ? 'no control agents in the plan' : cSent ? `control agents ${share(cLost, cSent)}` : 'control agents not probed';
+    for (const p of o.probes.filter((x) => c.inScope(x))) {
+      sent += p.sent;
+      const lost = Math.max(0, p.sent - p.received);
+      if (lost === 0) continue;
+      const re = p.reprobe;
+      const again = !re ? 'no re-probe taken' : re.sent === 0 ? `re-probe failed (${re.error ?? 'nothing sent'})` : `re-probe lost ${re.lost}/${re.sent}`;
+      const line = `${p.agent} ${share(lost, p.sent)}, ${again}, ${controlNote}`;
+      if (!re || re.sent === 0 || (hasControl && cSent === 0)) {
+        open = true;
+        undecided.push(line);
+      } else if (re.lost === 0) notCounted.push(`${line}: not confirmed by the re-probe`);
+      else if (hasControl && lost / p.sent <= cLost / cSent) notCounted.push(`${line}: test and control lost alike (the rig or NATS, not the agent)`);
+      else {
+        confirmed += lost;
+        counted.push(line);
+      }
+    }
+  }
+  const note = [
+    counted.length ? `confirmed loss: ${counted.join('; ')}` : 'no confirmed loss',
+    notCounted.length ? `not counted: ${notCounted.join('; ')}` : '',
+    undecided.length ? `undecided: ${undecided.join('; ')}` : '',
+  ].filter(Boolean).join('; ');
+  return {
+    value: confirmed,
+    samples: sent,
+    note,
+    ...(open ? { bound: 'lower' as const } : {}),
+    ...(notCounted.length ? { warning: `probe loss not counted for a rollback: ${notCounted.join('; ')}` } : {}),
+  };
 }
 
 function latencyPercentile(c: Calc, q: 0.5 | 0.99 | 0.999): Measurement {

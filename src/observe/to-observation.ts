@@ -223,6 +223,17 @@ export function probeResult(role: 'test' | 'control', r: CollectedProbe, withLat
     corrupt: r.corrupt,
     ...(latencies ? { latenciesMs: latencies } : {}),
     ...(notes.length ? { error: notes.join('; ') } : {}),
+    ...(r.reprobe ? { reprobe: reprobeOf(r.reprobe) } : {}),
+  };
+}
+
+/** The re-probe as the judge counts it: like the probe, failures with wavewatch's own NATS connection are not the agent's loss. */
+function reprobeOf(r: NonNullable<CollectedProbe['reprobe']>): NonNullable<ProbeResult['reprobe']> {
+  const sent = r.replies + r.lossCount;
+  return {
+    sent,
+    lost: r.lossCount,
+    ...(sent === 0 ? { error: r.connectionErrors ? `every re-probe request failed with wavewatch's NATS connection (${r.connectionErrors})` : 'no re-probe request sent' } : {}),
   };
 }
 
