@@ -180,6 +180,8 @@ export function createActivities(deps: ActivityDeps) {
       const notes = [
         ...problems.map((p) => `${p.agent}@${p.host} ${p.state}${p.error ? ` (${p.error})` : ''}`),
         ...(natsReachable === false ? ['NATS unreachable'] : []),
+        // readings a rollback criterion does not count (e.g. probe loss on test and control alike)
+        ...rollback.warnings,
       ];
       const listed = compactList(problems);
       return {

@@ -242,6 +242,14 @@ function errorsPer5Min(c: Calc): Measurement {
   return { value, samples: m.samples, bound: m.bound, error: m.error, note: `${m.note}: ${+value.toFixed(3)} per 5 min over the window measured` };
 }
 
+/**
+ * Errors ÷ messages over the instances (agent@host) whose two counts were both read. A host that could
+ * not be read leaves its instances out — of the errors *and* of the messages — and is named in the
+ * note: one unreadable host must not blind the criterion on every agent (decisions-turn2, Trust).
+ * No data only when no instance was read. Messages come per instance (`host` set, the collector's
+ * /connz deltas); an agent-wide count (older observations) is used only when every host's errors
+ * are known, since its hosts' share cannot be told apart.
+ */
 function errorRatePct(c: Calc): Measurement {
   const obs = c.sel.kind === 'tick'
     ? [c.sel.current].filter((o) => o.errors && o.messages)
@@ -249,24 +257,45 @@ function errorRatePct(c: Calc): Measurement {
   if (obs.length === 0) return { value: null, samples: 0, note: 'no error and messages-handled counts in this window' };
   let errors = 0;
   let messages = 0;
-  const excluded: string[] = [];
+  let read = 0;
+  const notRead = new Map<string, string>();
   for (const o of obs)
     for (const agent of c.agentNames) {
-      const errs = c.expected.filter((e) => e.agent === agent).map(({ host }) => (o.errors ?? []).find((x) => x.host === host && x.agent === agent && c.inScope(x)));
+      const hosts = c.expected.filter((e) => e.agent === agent).map((e) => e.host);
+      const errOf = (host: string) => (o.errors ?? []).find((x) => x.host === host && x.agent === agent && c.inScope(x));
       const msgs = (o.messages ?? []).filter((m) => m.agent === agent && c.inScope(m));
-      const errKnown = errs.every((e) => e && e.count !== null);
+      const perHost = msgs.some((m) => m.host !== undefined);
+      if (perHost) {
+        for (const host of hosts) {
+          const e = errOf(host);
+          const m = msgs.find((x) => x.host === host);
+          if (e && e.count !== null && m && m.messages !== null) {
+            errors += e.count;
+            messages += m.messages;
+            read++;
+          } else
+            notRead.set(`${agent}@${host}`, !e || e.count === null ? `errors: ${e?.error ?? 'not reported'}` : `messages: ${m?.error ?? 'not reported'}`);
+        }
+        continue;
+      }
+      const errs = hosts.map(errOf);
+      const failed = hosts.filter((_, i) => !errs[i] || errs[i]!.count === null);
       const msgKnown = msgs.length > 0 && msgs.every((m) => m.messages !== null);
-      if (!errKnown || !msgKnown) {
-        excluded.push(`${agent}@${new Date(o.at).toISOString()}`);
+      if (failed.length || !msgKnown) {
+        const why = !msgKnown ? `messages: ${msgs.find((m) => m.error)?.error ?? 'not reported'}` : 'errors of another host not read (messages counted per agent, not per host)';
+        for (const host of hosts) notRead.set(`${agent}@${host}`, failed.includes(host) ? `errors: ${errOf(host)?.error ?? 'not reported'}` : why);
         continue;
       }
       errors += errs.reduce((s, e) => s + (e?.count ?? 0), 0);
       messages += msgs.reduce((s, m) => s + (m.messages ?? 0), 0);
+      read += hosts.length;
     }
-  const exNote = excluded.length ? `; ${excluded.length} agent-windows without error or message counts left out` : '';
-  if (messages === 0) return { value: null, samples: 0, note: `no messages handled: no data (${errors} errors)${exNote}` };
+  const missing = [...notRead].map(([k, why]) => `${k} (${why})`);
+  const missNote = missing.length ? `; not read, left out of errors and messages alike: ${missing.join(', ')}` : '';
+  if (read === 0) return { value: null, samples: 0, note: `no instance with both error and message counts${missNote}` };
+  if (messages === 0) return { value: null, samples: 0, note: `no messages handled: no data (${errors} errors)${missNote}` };
   const value = (100 * errors) / messages;
-  return { value, samples: messages, note: `${errors} errors / ${messages} messages = ${fmtPct(value)} (${+((1000 * errors) / messages).toFixed(3)} per 1000)${exNote}` };
+  return { value, samples: messages, note: `${errors} errors / ${messages} messages = ${fmtPct(value)} (${+((1000 * errors) / messages).toFixed(3)} per 1000) on the hosts read${missNote}` };
 }
 
 // ---- probes --------------------------------------------------------------------------------------
@@ -298,7 +327,65 @@ function lossCount(c: Calc): Measurement {
   const lost = probes.reduce((s, p) => s + Math.max(0, p.sent - p.received), 0);
   const timeouts = probes.reduce((s, p) => s + p.timeouts, 0);
   const who = probes.filter((p) => p.sent > p.received).map((p) => `${p.agent} ${p.sent - p.received}/${p.sent}`);
-  return { value: lost, samples: sent, note: lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost` };
+  const m: Measurement = { value: lost, samples: sent, note: lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost` };
+  if (c.scope.role !== 'test' || lost === 0) return m;
+  const rollback = confirmedLoss(c);
+  return { ...m, note: `${m.note}; for a rollback: ${rollback.note}`, rollback };
+}
+
+const share = (lost: number, sent: number) => `${fmtPct((100 * lost) / sent)} (${lost}/${sent})`;
+
+/**
+ * The loss a rollback judges (decisions-turn2, Trust): an agent's lost replies count only when the
+ * collector's re-probe of it in the same collection lost too *and* its loss share is above the
+ * control agents' in the same observation. Loss on test and control alike is the rig or NATS (a
+ * stalled worker loses every agent's replies): a warning, not a rollback. Without a re-probe, or
+ * with control agents in the plan but none probed, the loss is neither confirmed nor refuted: the
+ * value is then a lower bound (undecided unless other loss is confirmed).
+ */
+function confirmedLoss(c: Calc): Measurement {
+  const hasControl = c.plan.agents.control.length > 0;
+  let confirmed = 0;
+  let sent = 0;
+  let open = false;
+  const counted: string[] = [];
+  const notCounted: string[] = [];
+  const undecided: string[] = [];
+  for (const o of probeObservations(c)) {
+    const control = o.probes.filter((p) => p.role === 'control' && p.sent > 0);
+    const cSent = control.reduce((s, p) => s + p.sent, 0);
+    const cLost = control.reduce((s, p) => s + Math.max(0, p.sent - p.received), 0);
+    const controlNote = !hasControl ? 'no control agents in the plan' : cSent ? `control agents ${share(cLost, cSent)}` : 'control agents not probed';
+    for (const p of o.probes.filter((x) => c.inScope(x))) {
+      sent += p.sent;
+      const lost = Math.max(0, p.sent - p.received);
+      if (lost === 0) continue;
+      const re = p.reprobe;
+      const again = !re ? 'no re-probe taken' : re.sent === 0 ? `re-probe failed (${re.error ?? 'nothing sent'})` : `re-probe lost ${re.lost}/${re.sent}`;
+      const line = `${p.agent} ${share(lost, p.sent)}, ${again}, ${controlNote}`;
+      if (!re || re.sent === 0 || (hasControl && cSent === 0)) {
+        open = true;
+        undecided.push(line);
+      } else if (re.lost === 0) notCounted.push(`${line}: not confirmed by the re-probe`);
+      else if (hasControl && lost / p.sent <= cLost / cSent) notCounted.push(`${line}: test and control lost alike (the rig or NATS, not the agent)`);
+      else {
+        confirmed += lost;
+        counted.push(line);
+      }
+    }
+  }
+  const note = [
+    counted.length ? `confirmed loss: ${counted.join('; ')}` : 'no confirmed loss',
+    notCounted.length ? `not counted: ${notCounted.join('; ')}` : '',
+    undecided.length ? `undecided: ${undecided.join('; ')}` : '',
+  ].filter(Boolean).join('; ');
+  return {
+    value: confirmed,
+    samples: sent,
+    note,
+    ...(open ? { bound: 'lower' as const } : {}),
+    ...(notCounted.length ? { warning: `probe loss not counted for a rollback: ${notCounted.join('; ')}` } : {}),
+  };
 }
 
 function latencyPercentile(c: Calc, q: 0.5 | 0.99 | 0.999): Measurement {

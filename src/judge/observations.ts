@@ -68,6 +68,12 @@ export interface ProbeResult {
   /** Raw latencies (ms) when the collector keeps them: needed for significance tests. */
   latenciesMs?: number[];
   error?: string;
+  /**
+   * The collector's second look at an agent that lost replies, in the same collection right after
+   * its probe: requests judged (`sent`, replies + losses) and `lost`. Absent when none was taken
+   * (nothing lost, or observations recorded before re-probes existed); `error` when it sent nothing judged.
+   */
+  reprobe?: { sent: number; lost: number; error?: string };
 }
 
 export interface NatsHealth {

@@ -41,11 +41,19 @@ export interface RollbackDecision {
   triggers: RollbackTrigger[];
   /** Criteria that could not be judged (no data or a collection error): never a trigger. */
   undecided: RuleResult[];
+  /** Readings a criterion's metric showed that do not count for a rollback (e.g. unconfirmed probe loss): for people. */
+  warnings: string[];
   reason: string;
 }
 
 export function evidenceOf(r: RuleResult): string {
   return `${r.title}: ${r.metric} = ${r.value ?? 'n/a'} (${r.op} ${r.threshold}, ${r.window} window, ${r.samples} samples)${r.note ? ` — ${r.note}` : ''}`;
+}
+
+/** The measurements a rollback criterion on `metric` judges: the metric's `rollback` measurement when it has one (confirmed probe loss), else its reading. */
+export function forRollback(measurements: Measurements, metric: PlanRollbackCriterion['metric']): Measurements {
+  const own = measurements[metric];
+  return own?.rollback ? { ...measurements, [metric]: own.rollback } : measurements;
 }
 
 /**
@@ -60,9 +68,13 @@ export function decideRollback(
 ): RollbackDecision {
   const triggers: RollbackTrigger[] = [];
   const undecided: RuleResult[] = [];
+  const warnings: string[] = [];
   for (const rule of criteria) {
-    const m = measurements[rule.window];
-    if (!m) continue;
+    const all = measurements[rule.window];
+    if (!all) continue;
+    const m = forRollback(all, rule.metric);
+    const warning = m[rule.metric]?.warning;
+    if (warning) warnings.push(`${rule.title}: ${warning}`);
     const r = ruleFires(rule, m);
     if (r.fires) {
       const action = effectiveAction(rule.action, policy);
@@ -72,6 +84,6 @@ export function decideRollback(
   const action = strongest(triggers.map((t) => t.action));
   const reason = triggers.length
     ? `${action}${policy !== 'auto' ? ` (policy ${policy})` : ''}: ${triggers.map((t) => t.evidence).join('; ')}`
-    : `no rollback criterion fired${undecided.length ? ` (${undecided.length} undecided: ${undecided.map((u) => u.id).join(', ')})` : ''}`;
-  return { action, policy, triggers, undecided, reason };
+    : `no rollback criterion fired${undecided.length ? ` (${undecided.length} undecided: ${undecided.map((u) => u.id).join(', ')})` : ''}${warnings.length ? `; warning: ${warnings.join('; ')}` : ''}`;
+  return { action, policy, triggers, undecided, warnings, reason };
 }

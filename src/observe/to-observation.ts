@@ -157,20 +157,28 @@ export function errorCounts(plan: Plan, c: Collection): ErrorCount[] | null {
   }));
 }
 
-/** Messages handled per agent (all its instances) in the window: the server's /connz deltas. */
+/**
+ * Messages handled per agent instance (agent@host) in the window: the server's /connz deltas of the
+ * instance's named connection(s). Per instance, so that the error rate can leave out exactly the
+ * hosts whose errors were not read (measurements.ts errorRatePct). A failed server read gives one
+ * entry per agent (no host): nothing is known of any instance.
+ */
 export function messageCounts(plan: Plan, c: Collection): MessageCount[] | null {
   if (c.kind === 'baseline') return null;
   const s = c.server;
   const agents = planAgentInfo(plan);
   if (!s) return agents.map((a) => ({ agent: a.agent, role: a.role, messages: null, error: 'NATS server statistics not collected' }));
   if (!s.reachable) return agents.map((a) => ({ agent: a.agent, role: a.role, messages: null, error: s.error ?? 'NATS monitoring endpoint unreachable' }));
-  return agents.map((a) => {
-    const p = s.perAgent[a.agent];
-    if (!p) return { agent: a.agent, role: a.role, messages: null, error: 'no connection statistics for this agent' };
-    if (p.handled === null)
-      return { agent: a.agent, role: a.role, messages: null, error: s.notes.find((n) => n.startsWith('first collection')) ?? 'no message counters for this agent (no connection, no baseline)' };
-    return { agent: a.agent, role: a.role, messages: p.handled, ...(p.partial ? { error: 'lower bound: a closed connection’s final counters were not readable' } : {}) };
-  });
+  return plan.hosts.flatMap((h) =>
+    agents.map((a): MessageCount => {
+      const base = { host: h.name, agent: a.agent, role: a.role };
+      const i = s.instances.find((x) => x.host === h.name && x.agent === a.agent);
+      if (!i) return { ...base, messages: null, error: 'no connection statistics for this instance' };
+      if (!i.delta)
+        return { ...base, messages: null, error: s.notes.find((n) => n.startsWith('first collection')) ?? 'no message counters for this instance (no connection, no baseline)' };
+      return { ...base, messages: i.delta.handled, ...(i.delta.partial ? { error: 'lower bound: a closed connection’s final counters were not readable' } : {}) };
+    }),
+  );
 }
 
 export function probeResults(plan: Plan, c: Collection, opts: { latencies?: boolean } = {}): ProbeResult[] {
@@ -215,6 +223,17 @@ export function probeResult(role: 'test' | 'control', r: CollectedProbe, withLat
     corrupt: r.corrupt,
     ...(latencies ? { latenciesMs: latencies } : {}),
     ...(notes.length ? { error: notes.join('; ') } : {}),
+    ...(r.reprobe ? { reprobe: reprobeOf(r.reprobe) } : {}),
+  };
+}
+
+/** The re-probe as the judge counts it: like the probe, failures with wavewatch's own NATS connection are not the agent's loss. */
+function reprobeOf(r: NonNullable<CollectedProbe['reprobe']>): NonNullable<ProbeResult['reprobe']> {
+  const sent = r.replies + r.lossCount;
+  return {
+    sent,
+    lost: r.lossCount,
+    ...(sent === 0 ? { error: r.connectionErrors ? `every re-probe request failed with wavewatch's NATS connection (${r.connectionErrors})` : 'no re-probe request sent' } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
 import { EventEmitter } from 'node:events';
 import { startNatsServer, freePort, type NatsServerHandle } from '../../src/stack/nats-server';
 import { startSimAgents, type SimAgents, type UnitStateSource } from '../../src/sim/nats-agents';
-import { probeAgents, runProbe } from '../../src/collect/nats/probes';
+import { probeAgents, runProbe, REPROBE_REQUESTS } from '../../src/collect/nats/probes';
+import { probeResult } from '../../src/observe/to-observation';
 import { collectServerStats } from '../../src/collect/nats/server';
 import { natsHealth } from '../../src/collect/nats/health';
 import { connect, type NatsConnection } from '../../src/collect/nats/client';
@@ -109,6 +110,29 @@ describe('probes', () => {
     expect(r.agents[0]).toMatchObject({ sent: 10, replies: 0, timeouts: 10, noResponders: 0, deliveryPct: 0, lossCount: 10 });
     expect(r.agents[0].latency).toMatchObject({ count: 0, p50: null, p99: null });
     expect(r.agents[1]).toMatchObject({ sent: 10, replies: 0, timeouts: 0, noResponders: 10, deliveryPct: 0 });
+  });
+
+  test('an agent that lost replies is re-probed in the same run: a passing stall shows a clean re-probe, a dead agent a lost one', async () => {
+    // one host: one instance per agent, so the simulator's every-nth drop is exact
+    const p = testPlan(server.url, server.monitoringUrl, (x) => (x.hosts = x.hosts.slice(0, 1)));
+    sim = await startSimAgents({ plan: p, servers: [server.url], ratePerSecond: 0, subscribe: 'none', baseLatency: { medianMs: 0 } });
+    sim.setFault({ agent: 'network-expert' }, { dropRepliesPct: 10 }); // the 10th of 10 requests; the next 5 are answered
+    sim.setFault({ agent: 'tdd-expert' }, { stopAnswering: true });
+    const r = await probeAgents(p, { kind: 'tick', count: 10, ratePerSecond: 100, timeoutMs: 300, agents: ['network-expert', 'tdd-expert', 'nix-expert'] });
+    const [ne, td, nx] = r.agents;
+    expect(ne).toMatchObject({ sent: 10, replies: 9, lossCount: 1 });
+    expect(ne.reprobe).toMatchObject({ sent: REPROBE_REQUESTS, replies: REPROBE_REQUESTS, lossCount: 0, connectionErrors: 0 });
+    expect(td).toMatchObject({ sent: 10, replies: 0, lossCount: 10 });
+    expect(td.reprobe).toMatchObject({ sent: REPROBE_REQUESTS, replies: 0, lossCount: REPROBE_REQUESTS });
+    // nothing lost: no second look
+    expect(nx).toMatchObject({ lossCount: 0, reprobe: null });
+    // the re-probe's requests reached the agent (10 + 5) and are not mixed into the run's figures
+    expect(sum(sim.stats().filter((s) => s.agent === 'network-expert').map((s) => s.probesReceived))).toBe(10 + REPROBE_REQUESTS);
+    expect(r.underTest).toMatchObject({ sent: 20, replies: 9, lossCount: 11 });
+    // and the judge's observation carries it
+    expect(probeResult('test', ne, false).reprobe).toEqual({ sent: REPROBE_REQUESTS, lost: 0 });
+    expect(probeResult('test', td, false).reprobe).toEqual({ sent: REPROBE_REQUESTS, lost: REPROBE_REQUESTS });
+    expect('reprobe' in probeResult('control', nx, false)).toBe(false);
   });
 
   test('tick probes use perTick by default; a burst measures max-rate throughput', async () => {

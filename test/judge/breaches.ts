@@ -33,7 +33,8 @@ const tick = {
   crash: ((h) => Object.assign(agent(last(h), 'dgx-1', 'network-expert'), { nRestarts: 1, activeEnterTimestamp: last(h).at - 30_000 })) as Mut,
   inactive: ((h) => (agent(last(h), 'dgx-2', 'tdd-expert').state = 'failed')) as Mut,
   noAgents: ((h) => (last(h).agents = [])) as Mut,
-  loss: ((h) => (testProbes(last(h))[0].received = 18)) as Mut,
+  // a real agent loss: 2 of 20 replies lost, the collector's re-probe lost too, the control agents lost nothing
+  loss: ((h) => Object.assign(testProbes(last(h))[0], { received: 18, reprobe: { sent: 5, lost: 5 } })) as Mut,
   noProbes: ((h) => (last(h).probes = [])) as Mut,
   noHosts: ((h) => (last(h).hosts = [])) as Mut,
   host: (field: 'load1' | 'memoryUsedPct' | 'diskUsedPct', v: number): Mut => (h) => (last(h).hosts[1][field] = v),

@@ -3,14 +3,19 @@
 // is broken, and is inconclusive when its data is missing — never a pass without data.
 import { measure, TEST_SCOPE } from '../../src/judge/measurements';
 import { evaluateRule } from '../../src/judge/rules';
+import { forRollback } from '../../src/judge/rollback-decision';
 import type { PlanRule } from '../../src/plan/schema';
 import { ctx, healthyHistory, HOUR, plan, checkpointAt } from './fixtures';
 import { CASES, type Case, type Mut } from './breaches';
 
+const rollbackIds = new Set(plan.rollback.criteria.map((r) => r.id));
+
 function judgeAt(rule: PlanRule, at: number, mut?: Mut) {
   const h = healthyHistory(at);
   mut?.(h);
-  return evaluateRule(rule, measure(ctx, h, rule.window, TEST_SCOPE, [rule.metric]));
+  const m = measure(ctx, h, rule.window, TEST_SCOPE, [rule.metric]);
+  // a rollback criterion judges what decideRollback judges (confirmed probe loss)
+  return evaluateRule(rule, rollbackIds.has(rule.id) ? forRollback(m, rule.metric) : m);
 }
 
 const when = (rule: PlanRule, c: Case) => c.at ?? ('checkpoints' in rule && rule.checkpoints.length ? checkpointAt(rule.checkpoints[0]) : 2 * HOUR);

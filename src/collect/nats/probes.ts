@@ -3,6 +3,8 @@
 // latency (no coordinated omission), into an HDR histogram. Timeouts and no-responders are delivery
 // failures, counted separately; failures while the NATS connection itself was down are a NATS fault,
 // reported as such and kept out of the agents' delivery figure. Replies that are not JSON are corrupt.
+// An agent that lost replies gets a second look right away (a re-probe of a few requests): one lost
+// reply can be the worker's own stall, and the judge rolls back on loss only when it is confirmed.
 // Never throws for a NATS fault.
 import type { Plan } from '../../plan/schema';
 import { errors, type NatsConnection } from './client';
@@ -46,7 +48,27 @@ export interface ProbeResult {
   complete: boolean;
   fault: { kind: ProbeFaultKind; message: string } | null;
   notes: string[];
+  /**
+   * The second look at an agent that lost replies (timeouts or no responders), taken right after its
+   * run in the same collection: `requests` more requests at the same rate and timeout. null when
+   * nothing was lost or the run was cancelled; absent in results recorded before it existed.
+   */
+  reprobe?: ReprobeResult | null;
 }
+
+export interface ReprobeResult {
+  startedAt: string;
+  sent: number;
+  replies: number;
+  /** Timeouts + no-responders. */
+  lossCount: number;
+  /** Failures with wavewatch's own NATS connection: not the agent's loss. */
+  connectionErrors: number;
+  durationMs: number;
+}
+
+/** Requests in a re-probe: enough that a stall of the worker is unlikely to swallow them all, few enough to stay well inside a tick. */
+export const REPROBE_REQUESTS = 5;
 
 export interface ProbeOptions {
   nc: NatsConnection;
@@ -240,6 +262,7 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeResult> {
     complete: !fault && sent === count,
     fault,
     notes: judged === 0 ? [...notes, 'no data: every request failed with the NATS connection'] : notes,
+    reprobe: null,
   };
 }
 
@@ -272,6 +295,8 @@ export async function probeAgents(
     signal?: AbortSignal;
     onProgress?: ProbeOptions['onProgress'];
     burst?: ProbeOptions['burst'];
+    /** Requests of the re-probe of an agent that lost replies (default REPROBE_REQUESTS; 0: none). */
+    reprobe?: number;
   },
 ): Promise<ProbeRunResult> {
   const pr = plan.nats.probe;
@@ -318,6 +343,33 @@ export async function probeAgents(
         burst: opts.burst,
       }),
     ),
+  );
+  // The second look, right away and on the same connection, for every agent that lost replies
+  // (control agents too: the judge compares the two cohorts).
+  const reprobeCount = opts.reprobe ?? REPROBE_REQUESTS;
+  await Promise.all(
+    results.map(async (r) => {
+      if (r.lossCount === 0 || reprobeCount <= 0 || r.fault?.kind === 'cancelled' || opts.signal?.aborted || conn.isClosed()) return;
+      const again = await runProbe({
+        nc: conn,
+        agent: r.agent,
+        role: r.role,
+        subject: r.subject,
+        payload: pr.payload,
+        count: reprobeCount,
+        ratePerSecond: r.plannedRatePerSecond,
+        timeoutMs: opts.timeoutMs ?? pr.timeout,
+        signal: opts.signal,
+      });
+      r.reprobe = {
+        startedAt: again.startedAt,
+        sent: again.sent,
+        replies: again.replies,
+        lossCount: again.lossCount,
+        connectionErrors: again.connectionErrors,
+        durationMs: again.durationMs,
+      };
+    }),
   );
   if (own) await withTimeout(conn.close(), 2000, 'close').catch(() => undefined);
   const test = results.filter((r) => r.role === 'test');
