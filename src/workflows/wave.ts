@@ -80,7 +80,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     retry: { initialInterval: 1000, maximumInterval: 30_000 },
   });
   // Activities get the plan by reference: stored once per run, first thing (see storePlan).
-  const planStored = finishActs.storePlan({ plan });
+  const planStored = finishActs.storePlan({ plan, waveId: input.waveId, ...(input.besideWave ? { besideWave: input.besideWave } : {}) });
   const waveRef = async (): Promise<WaveRef> => ({ planRef: await planStored, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale });
   const mailing: Promise<unknown>[] = [];
   const mail = (what: string, send: () => Promise<unknown>) => {
