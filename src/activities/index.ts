@@ -156,7 +156,12 @@ export function createActivities(deps: ActivityDeps) {
     async storePlan(input: StorePlanInput): Promise<PlanRef> {
       const text = JSON.stringify(input.plan);
       const digest = sha256(text);
-      const own = waveDir(input.plan, input.waveId);
+      let own: string;
+      try {
+        own = waveDir(input.plan, input.waveId);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidWaveId'); // no retry makes it a folder name
+      }
       const file = `${own}/plans/${digest.slice(0, 16)}.json`;
       // A wave's first run (its folder has no plan yet; a run continuing as new finds it) takes the
       // spec's layout from the previous wave of the plan, unless it was started beside a running one.
