@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifacts/store';
 import { ObservationLog, type LogEntry } from '../artifacts/observation-log';
+import { claimLayout, layoutPlan, waveDir } from '../artifacts/wave-folders';
 import { appendAlertLog } from '../artifacts/alertlog';
 import { readCheckpoint, writeCheckpoint } from '../artifacts/checkpoint';
 import { writeHourlyTrend } from '../artifacts/hourly';
@@ -38,6 +39,7 @@ import type {
   PlanRef,
   RollbackStepInput,
   RollbackStepResult,
+  StorePlanInput,
   TickResult,
   WaveRef,
 } from './types';
@@ -70,7 +72,12 @@ function probeRate(plan: Plan, timeScale: number): number {
 
 export function createActivities(deps: ActivityDeps) {
   const { store, pools } = deps;
-  const logOf = (plan: Plan) => new ObservationLog(store, plan.output.dir);
+  // The wave's own memory, never another wave's (wave-folders.ts).
+  const logOf = (plan: Plan, waveId: string) => new ObservationLog(store, waveDir(plan, waveId));
+  // Where this wave's checkpoint folders, hourly files, alert log and reports go: the spec's layout
+  // if the wave owns it, else the same layout under waves/<waveId>/. Read per activity: a newer wave
+  // may have taken the layout since (its start moved this wave's files to waves/<waveId>/).
+  const humanPlan = (plan: Plan, input: WaveRef) => layoutPlan(store, plan, input.waveId);
   const judgeCtx = (plan: Plan, input: CollectInput): JudgeContext => ({ plan, startMs: input.startAtMs, endMs: input.endMs });
 
   // The plan travels by reference (see storePlan): read once per worker and digest, then cached.
@@ -95,7 +102,7 @@ export function createActivities(deps: ActivityDeps) {
     setMaxListeners(0, ctx.cancellationSignal);
     const hb = heartbeats();
     try {
-      const log = logOf(plan);
+      const log = logOf(plan, input.waveId);
       const prev = await log.before(input.seq);
       const { collection, carry } = await collectWave(plan, {
         kind,
@@ -119,7 +126,7 @@ export function createActivities(deps: ActivityDeps) {
       };
       await log.append(entry);
       const entries = await log.entries(input.seq);
-      if (kind !== 'baseline') await writeHours(plan, input, entries, prev?.observation.at ?? null, collection.finishedAt);
+      if (kind !== 'baseline') await writeHours(await humanPlan(plan, input), input, entries, prev?.observation.at ?? null, collection.finishedAt);
       return { collection, entries, history: entries.map((e) => e.observation), prev };
     } finally {
       hb.stop();
@@ -146,10 +153,20 @@ export function createActivities(deps: ActivityDeps) {
      * gets this reference instead of the plan (at 300 hosts the plan is ~30 KB, and it would enter the
      * history with each of a wave's hundreds of activities).
      */
-    async storePlan(input: { plan: Plan }): Promise<PlanRef> {
+    async storePlan(input: StorePlanInput): Promise<PlanRef> {
       const text = JSON.stringify(input.plan);
       const digest = sha256(text);
-      const file = `${input.plan.output.dir}/plans/${digest.slice(0, 16)}.json`;
+      let own: string;
+      try {
+        own = waveDir(input.plan, input.waveId);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidWaveId'); // no retry makes it a folder name
+      }
+      const file = `${own}/plans/${digest.slice(0, 16)}.json`;
+      // A wave's first run (its folder has no plan yet; a run continuing as new finds it) takes the
+      // spec's layout from the previous wave of the plan, unless it was started beside a running one.
+      // Before the plan is written: a retry after a crash in between claims again, which is a no-op.
+      if (!input.besideWave && (await store.list(`${own}/plans`)).length === 0) await claimLayout(store, input.plan, input.waveId);
       if ((await store.read(file)) !== text) await store.write(file, text);
       plans.set(digest, input.plan);
       return { file, digest };
@@ -232,7 +249,7 @@ export function createActivities(deps: ActivityDeps) {
         },
       );
       const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s);
-      const written = await writeCheckpoint(store, plan, record, { samples, monitoringStart: new Date(input.startAtMs).toISOString(), timeScale: input.timeScale });
+      const written = await writeCheckpoint(store, await humanPlan(plan, input), record, { samples, monitoringStart: new Date(input.startAtMs).toISOString(), timeScale: input.timeScale });
       return {
         name: input.checkpoint,
         folder: input.folder,
@@ -249,7 +266,7 @@ export function createActivities(deps: ActivityDeps) {
     /** The checkpoint email, from the stored record (so a retry sends the same message). */
     async notifyCheckpoint(input: WaveRef & { checkpoint: string; next: { name: string; dueAt: string } | null }): Promise<string> {
       if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
-      const plan = await planOf(input);
+      const plan = await humanPlan(await planOf(input), input);
       const record = await readCheckpoint(store, plan, input.checkpoint);
       if (!record) throw ApplicationFailure.nonRetryable(`no stored record for checkpoint ${input.checkpoint}`);
       return send(plan, checkpointNotification(plan, record, input.next));
@@ -257,7 +274,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Alert events into the alert log (always), then their emails. */
     async recordAlerts(input: AlertsInput): Promise<number> {
-      const plan = await planOf(input);
+      const plan = await humanPlan(await planOf(input), input);
       const records = alertRecordsOf(input.status.alerts, plan);
       const wave = { wave: plan.wave.name, waveId: input.waveId };
       for (const e of input.entries)
@@ -267,7 +284,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async notifyIncident(input: AlertsInput): Promise<string[]> {
       if (!deps.mail) return ['email not configured (WAVEWATCH_SMTP_HOST unset)'];
-      const plan = await planOf(input);
+      const plan = await humanPlan(await planOf(input), input);
       const records = alertRecordsOf(input.status.alerts, plan);
       const out: string[] = [];
       for (const n of input.notifications) {
@@ -300,13 +317,13 @@ export function createActivities(deps: ActivityDeps) {
         threshold: null,
         actionTaken: `Holding until ${h.deadline}, then ${h.onTimeout}; decide with: wavewatch rollback|resume|waive ${input.waveId}`,
       };
-      return send(await planOf(input), incidentNotification(input.waveId, alert, 'escalated', h.since));
+      return send(await humanPlan(await planOf(input), input), incidentNotification(input.waveId, alert, 'escalated', h.since));
     },
 
     /** GO / NO-GO / held for a human, from the whole wave's data. */
     async judgeWave(input: JudgeWaveInput): Promise<JudgeWaveResult> {
       const plan = await planOf(input);
-      const history = (await logOf(plan).entries(input.seq)).map((e) => e.observation);
+      const history = (await logOf(plan, input.waveId).entries(input.seq)).map((e) => e.observation);
       const final = measureAll({ plan, startMs: input.startAtMs, endMs: input.endMs }, history).test;
       const v = judgeWave({ plan, checkpoints: input.checkpoints, final, waivers: input.waivers, rolledBack: input.rolledBack, rollbackFired: input.rollbackFired });
       const byId = new Map(v.primaries.map((p) => [p.id, p.deciding]));
@@ -331,7 +348,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The wave's end: wave.json, final_analysis.md and the reports with their charts. */
     async finishWave(input: FinishInput): Promise<FinishResult> {
-      const plan = await planOf(input);
+      const plan = await humanPlan(await planOf(input), input);
       const judgement = input.judgement ?? { criteria: [], reasons: [] };
       const record = toWaveRecord(plan, input.status, { criteria: judgement.criteria, verdictReason: judgement.reasons.join('; ') || verdictText(input.status) });
       const r = await writeFinalReports(store, plan, record);
@@ -340,7 +357,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async notifyFinal(input: WaveRef): Promise<string> {
       if (!deps.mail) return 'email not configured (WAVEWATCH_SMTP_HOST unset)';
-      const plan = await planOf(input);
+      const plan = await humanPlan(await planOf(input), input);
       const wave = await readWaveRecord(store, plan);
       if (!wave) throw ApplicationFailure.nonRetryable('no stored wave record');
       return send(plan, finalNotification(wave));

@@ -15,6 +15,16 @@ export interface PlanRef {
   digest: string;
 }
 
+export interface StorePlanInput {
+  plan: Plan;
+  waveId: string;
+  /**
+   * Set when the wave was started beside a running wave of the same plan (output.dir): that wave
+   * keeps the spec's layout, and this one writes all its files under waves/<waveId>/.
+   */
+  besideWave?: string;
+}
+
 export interface WaveRef {
   planRef: PlanRef;
   waveId: string;

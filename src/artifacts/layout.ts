@@ -47,7 +47,8 @@ export function checkpointFolder(checkpoint: string, collection = 0): string {
 export function parseCheckpointFolder(folder: string): { checkpoint: string; collection: number } | null {
   const m = RECOLLECT.exec(folder);
   if (m) return { checkpoint: m[1], collection: Number(m[2]) };
-  if (folder === 'hourly' || folder === 'charts' || folder.includes('.tmp-') || folder.endsWith('.json')) return null;
+  // waves/ and plans/ hold waves' own data (wave-folders.ts), dot files the layout's owner marker.
+  if (['hourly', 'charts', 'waves', 'plans'].includes(folder) || folder.startsWith('.') || folder.includes('.tmp-') || /\.jsonl?$/.test(folder)) return null;
   return { checkpoint: folder, collection: 0 };
 }
 

@@ -1,6 +1,7 @@
 // The wave's memory outside workflow history (the claim check): every collection's judge
 // observation, the carry for the next collection and a monitor sample, one JSON line each in
-// `<output.dir>/observations.jsonl`. Collections are numbered by the workflow (seq); a retried
+// `<output.dir>/waves/<waveId>/observations.jsonl` (one log per wave: a seq numbers one wave's
+// collections, and a wave must never continue from another's cursor). Collections are numbered by the workflow (seq); a retried
 // collection appends again under the same seq and the last line wins, so nothing counts twice.
 import type { Observation } from '../judge/observations';
 import type { Carry } from '../collect/wave-collection';

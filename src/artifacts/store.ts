@@ -1,6 +1,6 @@
 // Where checkpoint files, reports and the alert log go. A small interface so that a store several
 // workers on several machines share (an object store, a shared volume) can replace the local folder.
-import { mkdir, open, readFile, rename, readdir, stat, unlink } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, rename, readdir, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -20,6 +20,11 @@ export interface ArtifactStore {
   exists(path: string): Promise<boolean>;
   /** Names (not paths) of the entries of a folder, sorted; [] when it does not exist. */
   list(dir: string): Promise<string[]>;
+  /**
+   * Moves a file or a folder; false when `from` does not exist. A folder merges into an existing
+   * one at `to` (files there are replaced), so a move interrupted by a crash completes on retry.
+   */
+  move(from: string, to: string): Promise<boolean>;
   /** The absolute location, for people to open. */
   locate(path: string): string;
 }
@@ -107,6 +112,25 @@ export class LocalArtifactStore implements ArtifactStore {
       throw err;
     }
   }
+
+  async move(from: string, to: string): Promise<boolean> {
+    const src = this.locate(from);
+    const dst = this.locate(to);
+    if (!(await this.exists(from))) return false;
+    await mkdir(dirname(dst), { recursive: true });
+    try {
+      await rename(src, dst);
+    } catch (err) {
+      // Another file system (EXDEV), or a folder already there from an interrupted move: copy
+      // over it, then remove the source (a crash in between leaves the source for the retry).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR') throw err;
+      await cp(src, dst, { recursive: true, force: true });
+      await rm(src, { recursive: true, force: true });
+    }
+    await syncDir(dirname(dst));
+    return true;
+  }
 }
 
 export const joinPath = join;
@@ -162,5 +186,18 @@ export class MemoryArtifactStore implements ArtifactStore {
     const names = new Set<string>();
     for (const k of this.files.keys()) if (k.startsWith(`${full}/`)) names.add(k.slice(full.length + 1).split('/')[0]);
     return [...names].sort();
+  }
+
+  async move(from: string, to: string): Promise<boolean> {
+    const src = this.locate(from);
+    const dst = this.locate(to);
+    let moved = false;
+    for (const [k, v] of [...this.files]) {
+      if (k !== src && !k.startsWith(`${src}/`)) continue;
+      this.files.delete(k);
+      this.files.set(dst + k.slice(src.length), v);
+      moved = true;
+    }
+    return moved;
   }
 }

@@ -65,7 +65,7 @@ program
   .option('--time-scale <n>', 'divide every schedule duration by n (1 = real time)', '1')
   .option('--start-at <time>', 'monitoring start: ISO time, "now" or "-2h" (the end of phase 2)', 'now')
   .addOption(new Option('--policy <policy>', 'auto: as the plan says; hold: a human decides every rollback; observe: record only').choices(['auto', 'hold', 'observe']).default('auto'))
-  .option('--id <id>', 'wave id (default: <wave>-<time>)')
+  .option('--id <id>', 'wave id (default: <wave>-<time>); also lets this wave run beside a running wave of the same plan (its files then go under <output.dir>/waves/<id>/)')
   .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
     const plan = loadPlan(o.plan);
     const timeScale = parseTimeScale(o.timeScale) ?? NaN;
@@ -76,7 +76,7 @@ program
     const waveId = o.id ?? defaultWaveId(plan, new Date());
     if (!/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(waveId)) throw new WaveCommandError(`--id: expected letters, digits and . _ : + -, got "${waveId}"`, 2);
     const c = await client();
-    await startWave(c, plan, { timeScale, startAtMs, policy: o.policy, waveId });
+    await startWave(c, plan, { timeScale, startAtMs, policy: o.policy, waveId, besideRunning: o.id !== undefined });
     const s = settings();
     sayErr(`started ${plan.wave.title}; watch it: wavewatch watch ${waveId}`);
     if (s.address.startsWith('127.0.0.1:7233')) sayErr(`Web UI: http://localhost:8233/namespaces/${s.namespace}/workflows/${waveId}`);

@@ -50,16 +50,56 @@ export interface StartOptions {
   taskQueue?: string;
   /** See WaveInput.eventsPerRun: tests and benchmarks only. */
   eventsPerRun?: number;
+  /**
+   * The operator chose the wave id (`start --id`): the wave may then run beside a running wave of
+   * the same plan, which keeps the spec's layout (this one's files go under waves/<id>/ only).
+   * Otherwise a second start while a wave of the plan runs is refused.
+   */
+  besideRunning?: boolean;
+}
+
+/** The memo key naming a wave's plan output folder: what two waves of one plan share. */
+const MEMO_OUTPUT_DIR = 'outputDir';
+
+/**
+ * Waves still running whose plan writes to the same output folder (the memo set at start, which
+ * continue-as-new keeps). Waves started before the memo existed are not seen.
+ */
+export async function runningWavesOf(client: Client, plan: Plan): Promise<string[]> {
+  const ids: string[] = [];
+  try {
+    for await (const w of client.workflow.list({ query: `WorkflowType = 'waveWorkflow' AND ExecutionStatus = 'Running'` }))
+      if (w.memo?.[MEMO_OUTPUT_DIR] === plan.output.dir) ids.push(w.workflowId);
+  } catch (err) {
+    throw new WaveCommandError(`cannot list the running waves: ${firstLine(err)}`);
+  }
+  return ids.sort();
 }
 
 export async function startWave(client: Client, plan: Plan, o: StartOptions): Promise<WorkflowHandle> {
-  const input: WaveInput = { plan, waveId: o.waveId, startAtMs: o.startAtMs, timeScale: o.timeScale, policy: o.policy, ...(o.eventsPerRun ? { eventsPerRun: o.eventsPerRun } : {}) };
+  // Two waves of one plan share its output folder: one at a time, unless the operator names the
+  // second (then it is kept apart under waves/<id>/, see src/artifacts/wave-folders.ts).
+  const running = (await runningWavesOf(client, plan)).filter((id) => id !== o.waveId);
+  if (running.length && !o.besideRunning)
+    throw new WaveCommandError(
+      `wave "${running[0]}" of this plan (output ${plan.output.dir}) is still running: wait for it to end, abort it, or start this one beside it with --id <new id>`,
+    );
+  const input: WaveInput = {
+    plan,
+    waveId: o.waveId,
+    startAtMs: o.startAtMs,
+    timeScale: o.timeScale,
+    policy: o.policy,
+    ...(o.eventsPerRun ? { eventsPerRun: o.eventsPerRun } : {}),
+    ...(running.length ? { besideWave: running[0] } : {}),
+  };
   const scale = o.timeScale === 1 ? '' : ` ×${o.timeScale}`;
   try {
     return await client.workflow.start('waveWorkflow', {
       workflowId: o.waveId,
       taskQueue: o.taskQueue ?? TASK_QUEUE,
       args: [input],
+      memo: { [MEMO_OUTPUT_DIR]: plan.output.dir },
       staticSummary: `${plan.wave.title}: ${plan.hosts.length} hosts, ${plan.agents.underTest.map((a) => a.name).join(', ')} under test${scale}`,
       staticDetails: [
         `**Plan:** ${plan.wave.title} (\`${plan.wave.name}\`), ${plan.wave.duration / 3_600_000} h, policy \`${o.policy}\`${scale ? `, time scale ${o.timeScale}` : ''}`,

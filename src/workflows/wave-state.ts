@@ -23,6 +23,8 @@ export interface WaveInput {
    * warnings at 10,240). Lower only to exercise continue-as-new in tests and benchmarks.
    */
   eventsPerRun?: number;
+  /** Started beside this running wave of the same plan: its files go under waves/<waveId>/ only (StorePlanInput). */
+  besideWave?: string;
   /** Set by continue-as-new: the state so far. */
   carried?: Carried;
 }

@@ -99,7 +99,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
     retry: { initialInterval: 1000, maximumInterval: 30_000 },
   });
   // Activities get the plan by reference: stored once per run, first thing (see storePlan).
-  const planStored = finishActs.storePlan({ plan });
+  const planStored = finishActs.storePlan({ plan, waveId: input.waveId, ...(input.besideWave ? { besideWave: input.besideWave } : {}) });
   const waveRef = async (): Promise<WaveRef> => ({ planRef: await planStored, waveId: input.waveId, startAtMs: input.startAtMs, timeScale: input.timeScale });
   // Notifications are delivered at least once and never hold the wave: each is a job with a key; a
   // job still undelivered when the run continues as new is carried and sent again by the next run.

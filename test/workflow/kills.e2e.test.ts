@@ -55,7 +55,7 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
       for (const f of readdirSync(cp.artifactsDir!).filter((x) => x.endsWith('.json'))) JSON.parse(readFileSync(join(cp.artifactsDir!, f), 'utf8'));
     }
     // The observation log (outside history) has each collection once, in order.
-    const seqs = readFileSync(join(fleet.plan.output.dir, 'observations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq as number);
+    const seqs = readFileSync(join(fleet.plan.output.dir, 'waves', 'kill-sampling', 'observations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq as number);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   } finally {
