@@ -24,6 +24,7 @@ import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';
 import type { Plan } from '../plan/schema';
+import { parseStoredPlan, PlanError } from '../plan/load';
 import type { SshPools } from './ssh-pools';
 import { compactList, compactNote, compactText, compactTrigger } from './compact';
 import type {
@@ -83,7 +84,8 @@ export function createActivities(deps: ActivityDeps) {
     // Another worker may have written it to a store this one does not share: retryable elsewhere.
     if (text === null) throw new Error(`the wave's plan ${file} is not in this worker's artifact store (workers of one task queue must share it)`);
     if (sha256(text) !== digest) throw ApplicationFailure.nonRetryable(`the wave's plan ${file} has changed since the wave stored it (digest ${digest})`, 'PlanChanged');
-    const plan = JSON.parse(text) as Plan;
+    // Checked once per digest and worker (then cached): the store may be shared with other writers.
+    const plan = validPlan(JSON.parse(text), file);
     plans.set(digest, plan);
     return plan;
   }
@@ -147,11 +149,14 @@ export function createActivities(deps: ActivityDeps) {
      * history with each of a wave's hundreds of activities).
      */
     async storePlan(input: { plan: Plan }): Promise<PlanRef> {
-      const text = JSON.stringify(input.plan);
+      // The wave's first activity: whoever started the workflow, its plan meets the plan file's rules
+      // before anything is stored, collected or run (an InvalidPlan failure ends the wave).
+      const plan = validPlan(input.plan, 'the plan the workflow carries');
+      const text = JSON.stringify(plan);
       const digest = sha256(text);
-      const file = `${input.plan.output.dir}/plans/${digest.slice(0, 16)}.json`;
+      const file = `${plan.output.dir}/plans/${digest.slice(0, 16)}.json`;
       if ((await store.read(file)) !== text) await store.write(file, text);
-      plans.set(digest, input.plan);
+      plans.set(digest, plan);
       return { file, digest };
     },
 
@@ -353,6 +358,16 @@ export function createActivities(deps: ActivityDeps) {
       if (err instanceof MailSendError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MailRefused');
       throw err;
     }
+  }
+}
+
+/** The plan checked by the plan schema; a bad one fails the activity for good, naming the fields. */
+function validPlan(data: unknown, what: string): Plan {
+  try {
+    return parseStoredPlan(data, what);
+  } catch (err) {
+    if (err instanceof PlanError) throw ApplicationFailure.nonRetryable(`invalid plan (${what}): ${err.problems.join('; ')}`, 'InvalidPlan');
+    throw err;
   }
 }
 
