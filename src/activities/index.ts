@@ -25,6 +25,7 @@ import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';
 import type { Plan } from '../plan/schema';
+import { parseStoredPlan, PlanError } from '../plan/load';
 import type { SshPools } from './ssh-pools';
 import { compactList, compactNote, compactText, compactTrigger } from './compact';
 import type {
@@ -90,7 +91,8 @@ export function createActivities(deps: ActivityDeps) {
     // Another worker may have written it to a store this one does not share: retryable elsewhere.
     if (text === null) throw new Error(`the wave's plan ${file} is not in this worker's artifact store (workers of one task queue must share it)`);
     if (sha256(text) !== digest) throw ApplicationFailure.nonRetryable(`the wave's plan ${file} has changed since the wave stored it (digest ${digest})`, 'PlanChanged');
-    const plan = JSON.parse(text) as Plan;
+    // Checked once per digest and worker (then cached): the store may be shared with other writers.
+    const plan = validPlan(JSON.parse(text), file);
     plans.set(digest, plan);
     return plan;
   }
@@ -154,11 +156,14 @@ export function createActivities(deps: ActivityDeps) {
      * history with each of a wave's hundreds of activities).
      */
     async storePlan(input: StorePlanInput): Promise<PlanRef> {
-      const text = JSON.stringify(input.plan);
+      // The wave's first activity: whoever started the workflow, its plan meets the plan file's rules
+      // before anything is stored, collected or run (an InvalidPlan failure ends the wave).
+      const plan = validPlan(input.plan, 'the plan the workflow carries');
+      const text = JSON.stringify(plan);
       const digest = sha256(text);
       let own: string;
       try {
-        own = waveDir(input.plan, input.waveId);
+        own = waveDir(plan, input.waveId);
       } catch (err) {
         throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidWaveId'); // no retry makes it a folder name
       }
@@ -166,9 +171,9 @@ export function createActivities(deps: ActivityDeps) {
       // A wave's first run (its folder has no plan yet; a run continuing as new finds it) takes the
       // spec's layout from the previous wave of the plan, unless it was started beside a running one.
       // Before the plan is written: a retry after a crash in between claims again, which is a no-op.
-      if (!input.besideWave && (await store.list(`${own}/plans`)).length === 0) await claimLayout(store, input.plan, input.waveId);
+      if (!input.besideWave && (await store.list(`${own}/plans`)).length === 0) await claimLayout(store, plan, input.waveId);
       if ((await store.read(file)) !== text) await store.write(file, text);
-      plans.set(digest, input.plan);
+      plans.set(digest, plan);
       return { file, digest };
     },
 
@@ -372,6 +377,16 @@ export function createActivities(deps: ActivityDeps) {
       if (err instanceof MailSendError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MailRefused');
       throw err;
     }
+  }
+}
+
+/** The plan checked by the plan schema; a bad one fails the activity for good, naming the fields. */
+function validPlan(data: unknown, what: string): Plan {
+  try {
+    return parseStoredPlan(data, what);
+  } catch (err) {
+    if (err instanceof PlanError) throw ApplicationFailure.nonRetryable(`invalid plan (${what}): ${err.problems.join('; ')}`, 'InvalidPlan');
+    throw err;
   }
 }
 

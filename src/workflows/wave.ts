@@ -431,6 +431,9 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
 
   // ── main loop ───────────────────────────────────────────────────────────────────────────────
   show();
+  // storePlan validates the plan: an invalid one (InvalidPlan, not retried) fails the wave here, before
+  // anything is collected, instead of every collection failing on its own until the end.
+  await planStored;
   if (!input.carried) {
     // T+0: the wave's own baseline for degradation, taken when monitoring starts.
     try {

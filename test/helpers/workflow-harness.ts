@@ -1,6 +1,7 @@
 // The workflow alone: a real Temporal dev server and an in-process worker on the bundled workflow
 // code with fake activities, so orchestration (messages, holds, continue-as-new, mail) is proven
 // without a fleet. Every fake answers at once with a healthy result unless a test replaces it.
+import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { createActivities } from '../../src/activities';
@@ -72,7 +73,10 @@ export async function startHarness(name: string): Promise<Harness> {
       const taskQueue = `${name}-${o.id}`;
       const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: o.activities });
       return worker.runUntil(async () => {
-        await runWave(c, o.plan ?? localPlan(root), { waveId: o.id, timeScale: o.timeScale ?? 2880, policy: o.policy, taskQueue, eventsPerRun: o.eventsPerRun });
+        // each wave its own output (a second wave of one output is refused while the first runs)
+        const own = localPlan(join(root, o.id));
+        const plan = { ...(o.plan ?? own), output: own.output };
+        await runWave(c, plan, { waveId: o.id, timeScale: o.timeScale ?? 2880, policy: o.policy, taskQueue, eventsPerRun: o.eventsPerRun });
         return body({ id: o.id, result: () => c.workflow.getHandle(o.id).result() as Promise<WaveStatus> });
       });
     },

@@ -107,6 +107,18 @@ describe('broken plans fail with a message naming the field', () => {
     ['a secret in the plan', broken((p) => (p.ssh.privateKey = '-----BEGIN OPENSSH PRIVATE KEY-----')), /ssh: Unrecognized key: "privateKey"/],
     ['bad recipient', broken((p) => (p.notify.incident = ['on-call'])), /notify\.incident\.0: Invalid email/],
     ['wrong version', broken((p) => (p.version = 2)), /version: Invalid input: expected 1/],
+    ['error pattern that does not compile', broken((p) => (p.agents.errorPattern = '(unclosed')), /^agents\.errorPattern: not a valid regular expression: .*Unterminated group/],
+    ['empty error pattern', broken((p) => (p.agents.errorPattern = '')), /^agents\.errorPattern: expected a pattern: an empty one matches every journal line/],
+    ['error pattern matching the empty string', broken((p) => (p.agents.errorPattern = 'error|')), /^agents\.errorPattern: the pattern matches the empty string/],
+    ['error pattern with nested quantifiers', broken((p) => (p.agents.errorPattern = '(a+)+x')), /^agents\.errorPattern: a repeated group may not itself repeat or branch/],
+    ['error pattern with a backreference', broken((p) => (p.agents.errorPattern = '(err)\\1')), /^agents\.errorPattern: backreferences/],
+    ['credentials in a NATS URL', broken((p) => (p.nats.servers = ['nats://wave:s3cret@192.0.2.1:4222'])), /^nats\.servers\.0: credentials in a URL are refused .*WAVEWATCH_NATS_CREDS$/],
+    ['a token in a NATS URL', broken((p) => (p.nats.servers = ['tls://s3cret@nats.example:4222'])), /^nats\.servers\.0: credentials in a URL are refused/],
+    ['credentials in the monitoring URL', broken((p) => (p.nats.monitoringUrl = 'http://admin:s3cret@192.0.2.1:8222')), /^nats\.monitoringUrl: credentials in a URL are refused/],
+    ['double-quoted placeholder', broken((p) => (p.rollback.steps[0].skipIf = '! systemctl is-active --quiet "{unit}"')), /^rollback\.steps\.0\.skipIf: placeholder \{unit\} is inside quotes: placeholders are filled already shell-quoted/],
+    ['single-quoted placeholder', broken((p) => (p.rollback.steps[1].run = "systemctl disable '{unit}'")), /^rollback\.steps\.1\.run: placeholder \{unit\} is inside quotes/],
+    ['placeholder inside a quoted word', broken((p) => (p.rollback.steps[0].run = 'logger "stopping {agent} now"')), /^rollback\.steps\.0\.run: placeholder \{agent\} is inside quotes/],
+    ['agent placeholder in a per-host step', broken((p) => (p.rollback.steps[0].forEach = 'host')), /^rollback\.steps\.0\.run: \{unit\} names an agent, but this step runs once per host/],
     ['fingerprint for an unknown host', broken((p) => (p.ssh.fingerprints = { 'dgx-9': 'SHA256:' + 'A'.repeat(43) })), /ssh\.fingerprints\.dgx-9: fingerprint for unknown host "dgx-9"/],
   ];
 
@@ -154,6 +166,35 @@ describe('wavewatch plan validate', () => {
     expect(r.stderr).toMatch(/hosts\.1\.name: expected a name/);
     expect(r.stderr).toMatch(/monitor\.interval: expected a duration/);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+  test('a YAML alias bomb: exit 2 with one line, not the parser\'s exception', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
+    const file = join(dir, 'bomb.yaml');
+    // Nine levels of ten aliases each: 10^9 nodes if expanded.
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    writeFileSync(file, levels.join('\n') + '\n');
+    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`${file}: invalid plan`, expect.stringMatching(/^  \(yaml\): Excessive alias count .* at most 100 aliases\)$/)]);
+  });
+  test('a plan file over 1 MiB: exit 2 with one line, before it is parsed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
+    const file = join(dir, 'huge.yaml');
+    // A valid plan padded with a comment: only the size is wrong.
+    writeFileSync(file, wave2Text + '#'.repeat(1024 * 1024) + '\n');
+    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`${file}: invalid plan`, expect.stringMatching(/^  \(file\): \d+ bytes, above the 1 MiB a plan file may have$/)]);
+  });
+  test('a secret in a server URL never reaches the output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
+    const file = join(dir, 'secret.yaml');
+    writeFileSync(file, broken((p) => (p.nats.servers = ['nats://wave:s3cret@192.0.2.1:4222'])));
+    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/nats\.servers\.0: credentials in a URL are refused/);
+    expect(r.stderr + r.stdout).not.toMatch(/s3cret/);
   });
   test('a missing file: exit 2 with the reason', () => {
     const r = spawnSync(process.execPath, [cli, 'plan', 'validate', '/nonexistent/plan.yaml'], { encoding: 'utf8' });

@@ -2,6 +2,7 @@
 // entries with priority ≤ err (3) plus entries whose message matches the plan's pattern (agents log
 // errors to stdout at info); messages are normalised (numbers, ids, addresses masked) into types;
 // a type seen more than once in the window is recurring, else one-off.
+import { ERROR_MATCH_CHARS, ERROR_PATTERN_FLAGS } from '../../../plan/error-pattern';
 
 /** A journal field as journalctl prints it: string, byte array, array of either (repeated field), or null. */
 export type JournalValue = string | string[] | null;
@@ -106,19 +107,23 @@ export function parseJournalJson(text: string): ParsedJournal {
 
 export const PRIORITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
 
-/** Compiles the plan's error pattern (case-insensitive). Throws with a clear message when invalid. */
+/** Compiles the plan's error pattern (case-insensitive; the plan validated it). Throws with a clear message when invalid. */
 export function errorPatternOf(pattern: string): RegExp {
   try {
-    return new RegExp(pattern, 'i');
+    return new RegExp(pattern, ERROR_PATTERN_FLAGS);
   } catch (err) {
     throw new Error(`invalid agents.errorPattern ${JSON.stringify(pattern)}: ${(err as Error).message}`);
   }
 }
 
-/** Why an entry is an error: its priority (≤ err), the plan's message pattern, or null when it is not. */
+/**
+ * Why an entry is an error: its priority (≤ err), the plan's message pattern, or null when it is not.
+ * The pattern reads only the message's first ERROR_MATCH_CHARS characters: hosts write the text, and
+ * the bound is what keeps a validated pattern's worst case small (plan/error-pattern.ts).
+ */
 export function errorReason(e: JournalEntry, pattern: RegExp): 'priority' | 'pattern' | null {
   if (e.priority !== null && e.priority <= 3) return 'priority';
-  if (e.message !== null && pattern.test(e.message)) return 'pattern';
+  if (e.message !== null && pattern.test(e.message.length > ERROR_MATCH_CHARS ? e.message.slice(0, ERROR_MATCH_CHARS) : e.message)) return 'pattern';
   return null;
 }
 
