@@ -29,7 +29,8 @@ import {
   type OperatorRequest,
   type RollbackOutcome,
 } from './messages';
-import { MAX_EXTEND_MS, requestProblem, timeScaleProblem } from './requests';
+import { MAX_EXTEND_MS, requestProblem } from './requests';
+import { waveInputProblem } from './input-check';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
 import { WaveState, type MailJob, type WaveInput } from './wave-state';
 
@@ -53,8 +54,8 @@ export const ALERT_LOG_RULE = 'wavewatch-alert-log';
 
 export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
   // A bad input fails the workflow with one line; thrown later it would fail workflow tasks forever.
-  const badScale = timeScaleProblem(input?.timeScale);
-  if (badScale) throw ApplicationFailure.nonRetryable(badScale, 'InvalidInput');
+  const bad = waveInputProblem(input);
+  if (bad) throw ApplicationFailure.nonRetryable(bad, bad.startsWith('invalid plan') ? 'InvalidPlan' : 'InvalidInput');
   const w = new WaveState(input);
   const plan = input.plan;
   const now = () => Date.now();

@@ -81,7 +81,7 @@ test('--policy hold: a hold that times out never rolls back by itself', async ()
     p.monitor.holdTimeout = 30 * 60_000;
     p.monitor.onHoldTimeout = 'rollback';
   });
-  await h.withWave({ id: 'policy-hold', activities, plan, policy: 'hold' }, async ({ result }) => {
+  await h.withWave({ id: 'policy-hold', activities, plan, policy: 'hold', timeScale: 8000 }, async ({ result }) => {
     const s = await result();
     expect(s.rollback.requested).toBe(false);
     expect(calls.runRollbackStep ?? 0).toBe(0);
@@ -125,7 +125,7 @@ test('mail that cannot be delivered does not hold continue-as-new; what was not 
       return 'sent';
     },
   });
-  await h.withWave({ id: 'mail-down', activities, eventsPerRun: 40 }, async ({ id, result }) => {
+  await h.withWave({ id: 'mail-down', activities, eventsPerRun: 40, timeScale: 8000 }, async ({ id, result }) => {
     // T+1h's email is waiting for the mail server while the wave continues as new
     await waitForStatus(h.c, id, (s) => s.runs >= 3 && s.checkpoints[0].ranAt !== null, 30_000);
     release();
@@ -170,5 +170,18 @@ test('operator actions are bounded: the newest 100 are kept and the rest counted
     expect(s.operatorActionsDropped).toBe(30);
     expect(s.operatorActions[99].reason).toBe('r129');
     await handle.signal('abort', { reason: 'end of test' });
+  });
+});
+
+test('a plan without the sections the workflow reads first fails the wave at once (InvalidPlan), nothing run', async () => {
+  const { activities, calls } = fakeActivities();
+  const plan = h.plan((p) => delete (p as Partial<typeof p>).ssh);
+  await h.withWave({ id: 'no-ssh', activities, plan }, async ({ result }) => {
+    const err = await result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as Error & { type?: string };
+    expect(cause.message).toMatch(/^invalid plan: ssh\.connectTimeout must be/);
+    expect(cause.type).toBe('InvalidPlan');
+    expect(Object.keys(calls)).toEqual([]);
   });
 });
