@@ -34,9 +34,9 @@ export const isActive = (s: AgentSample): boolean => s.state === 'active' || s.s
 const isKnown = (s: AgentSample): boolean => s.state !== 'unknown';
 
 /** A host timestamp of `s` on the worker's clock; as the host printed it when its clock was not measured. */
-export function onWorkerClock(s: AgentSample, t: number): number;
-export function onWorkerClock(s: AgentSample, t: number | null | undefined): number | null;
-export function onWorkerClock(s: AgentSample, t: number | null | undefined): number | null {
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number): number;
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number | null | undefined): number | null;
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number | null | undefined): number | null {
   if (t === null || t === undefined) return null;
   return s.hostClock ? t - s.hostClock.offsetMs : t;
 }
