@@ -18,7 +18,7 @@ import { detectAnomalies } from './anomalies';
 export * from './observations';
 
 export interface MeasureOptions {
-  /** Tolerated difference between host clocks and the worker's (restart detection at the first sample). */
+  /** Tolerated difference between a host's clock and the worker's when the sample carries no reading of it (restart detection at the first sample). */
   clockSkewMs?: number;
   confLevel?: number;
   /** Latency samples needed on each side for a degradation judgement. */

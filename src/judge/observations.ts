@@ -18,6 +18,12 @@ export interface AgentSample {
   activeEnterTimestamp: number | null;
   /** ActiveExitTimestamp, ms: when the unit last left the active state (makes downtime exact). */
   activeExitTimestamp?: number | null;
+  /**
+   * The host's clock against the worker's when the unit was read: both timestamps above are on the
+   * host's clock, sample times and monitoring start on the worker's. offsetMs is host − worker, true
+   * within ± errorMs. Absent or null: not measured (older observations, a host without GNU date).
+   */
+  hostClock?: { offsetMs: number; errorMs: number } | null;
   memoryBytes: number | null;
   cpuPct: number | null;
   error?: string;

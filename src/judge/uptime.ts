@@ -3,6 +3,9 @@
 // monitor samples; a restart (NRestarts up, or a new ActiveEnterTimestamp) is downtime and a crash.
 // Samples whose state is unknown are skipped: the next known sample is compared with the last known
 // one, and an unchanged ActiveEnterTimestamp proves the unit stayed up through the gap.
+// The unit's timestamps are stamped by the host's clock, sample times and monitoring start by the
+// worker's: where the sample carries the measured host clock offset they are put on the worker's clock
+// before any comparison; where it does not, the first-sample rule tolerates `clockSkewMs` (60 s).
 import type { AgentSample, Observation } from './observations';
 
 export interface TimedSample extends AgentSample {
@@ -30,6 +33,33 @@ export interface DowntimeInterval {
 export const isActive = (s: AgentSample): boolean => s.state === 'active' || s.state === 'reloading';
 const isKnown = (s: AgentSample): boolean => s.state !== 'unknown';
 
+/** A host timestamp of `s` on the worker's clock; as the host printed it when its clock was not measured. */
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number): number;
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number | null | undefined): number | null;
+export function onWorkerClock(s: Pick<AgentSample, 'hostClock'>, t: number | null | undefined): number | null {
+  if (t === null || t === undefined) return null;
+  return s.hostClock ? t - s.hostClock.offsetMs : t;
+}
+
+/**
+ * Whether the unit of a first sample entered "active" after monitoring start: beyond the error of the
+ * measured clock offset, or beyond the tolerated skew when the host's clock was not measured. Without
+ * the offset a host clock ahead would make a unit started before monitoring look restarted, and one
+ * behind would hide a restart.
+ */
+function enteredAfterStart(s: AgentSample, startMs: number, clockSkewMs: number): boolean {
+  if (s.activeEnterTimestamp === null) return false;
+  return onWorkerClock(s, s.activeEnterTimestamp) > startMs + (s.hostClock ? s.hostClock.errorMs : clockSkewMs);
+}
+
+/** The host clock correction applied, for evidence ("host clock 300.0 s ahead, corrected"). */
+function clockNote(s: AgentSample): string {
+  const o = s.hostClock?.offsetMs;
+  if (o === undefined) return '';
+  if (Math.abs(o) < 1000) return '';
+  return ` (host clock ${(Math.abs(o) / 1000).toFixed(1)} s ${o > 0 ? 'ahead' : 'behind'}, corrected)`;
+}
+
 /** Samples of each host/agent instance in time order, from a list of observations. */
 export function samplesByInstance(history: readonly Observation[], filter: (s: AgentSample) => boolean): Map<string, TimedSample[]> {
   const out = new Map<string, TimedSample[]>();
@@ -47,7 +77,8 @@ export function samplesByInstance(history: readonly Observation[], filter: (s: A
 
 /**
  * Restarts and failures of one instance. Before its first known sample the unit is assumed to have
- * been started at deployment: an ActiveEnterTimestamp later than monitoring start (+ clock skew) is a restart.
+ * been started at deployment: an ActiveEnterTimestamp later than monitoring start (on the worker's
+ * clock, see enteredAfterStart) is a restart.
  */
 export function restartEvents(samples: readonly TimedSample[], startMs: number, clockSkewMs = 60_000): RestartEvent[] {
   const events: RestartEvent[] = [];
@@ -57,8 +88,8 @@ export function restartEvents(samples: readonly TimedSample[], startMs: number, 
     const ev = (count: number, kind: RestartEvent['kind'], detail: string) =>
       events.push({ host: s.host, agent: s.agent, seenAt: s.at, count, kind, detail });
     if (prev === null) {
-      if (isActive(s) && s.activeEnterTimestamp !== null && s.activeEnterTimestamp > startMs + clockSkewMs)
-        ev(1, 'restart', `active since ${new Date(s.activeEnterTimestamp).toISOString()}, after monitoring start`);
+      if (isActive(s) && enteredAfterStart(s, startMs, clockSkewMs))
+        ev(1, 'restart', `active since ${new Date(onWorkerClock(s, s.activeEnterTimestamp as number)).toISOString()}${clockNote(s)}, after monitoring start`);
       else if (!isActive(s)) ev(1, 'down', `${s.state} at first sample`);
     } else {
       const dN = s.nRestarts !== null && prev.nRestarts !== null ? s.nRestarts - prev.nRestarts : 0;
@@ -84,17 +115,19 @@ export function downtimeIntervals(samples: readonly TimedSample[], startMs: numb
   let prev: TimedSample | null = null;
   for (const s of samples) {
     if (!isKnown(s)) continue;
-    const exit = s.activeExitTimestamp ?? null;
+    // on the worker's clock, to be compared with sample times (`at`) and monitoring start
+    const exit = onWorkerClock(s, s.activeExitTimestamp);
+    const enter = onWorkerClock(s, s.activeEnterTimestamp);
     if (prev === null) {
       if (isActive(s)) {
-        if (s.activeEnterTimestamp !== null && s.activeEnterTimestamp > startMs + clockSkewMs) {
-          const from = exit !== null && exit >= startMs && exit <= s.activeEnterTimestamp ? exit : startMs;
-          out.push({ from, to: clip(s.activeEnterTimestamp, from, s.at), estimated: from === startMs && exit === null });
+        if (enter !== null && enteredAfterStart(s, startMs, clockSkewMs)) {
+          const from = exit !== null && exit >= startMs && exit <= enter ? exit : startMs;
+          out.push({ from, to: clip(enter, from, s.at), estimated: from === startMs && exit === null });
         }
       } else out.push({ from: exit !== null ? clip(exit, startMs, s.at) : startMs, to: s.at, estimated: exit === null });
     } else if (isActive(s)) {
-      const enter = s.activeEnterTimestamp;
-      const enterChanged = enter !== null && prev.activeEnterTimestamp !== null && enter !== prev.activeEnterTimestamp;
+      // a new run is told by the host's own timestamps (the measured offset varies a little between samples)
+      const enterChanged = s.activeEnterTimestamp !== null && prev.activeEnterTimestamp !== null && s.activeEnterTimestamp !== prev.activeEnterTimestamp;
       const dN = s.nRestarts !== null && prev.nRestarts !== null ? s.nRestarts - prev.nRestarts : 0;
       if (!isActive(prev)) {
         out.push({ from: prev.at, to: enter !== null ? clip(enter, prev.at, s.at) : s.at, estimated: enter === null });

@@ -11,7 +11,7 @@ import { BAD_THROTTLE_REASONS, type GpuInfo } from '../collect/hosts/parse/nvidi
 import { PRIORITY_NAMES } from '../collect/hosts/parse/journal';
 import { agentConnectionName, probeSubject } from '../collect/nats/subjects';
 import type { Observation } from '../judge/observations';
-import { downtimeIntervals, restartEvents, samplesByInstance, unionLength, type TimedSample } from '../judge/uptime';
+import { downtimeIntervals, onWorkerClock, restartEvents, samplesByInstance, unionLength, type TimedSample } from '../judge/uptime';
 import type {
   AgentInstanceRecord,
   AlertRecord,
@@ -62,7 +62,7 @@ export interface CheckpointRecordContext {
   maxErrorEntries?: number;
   /** Busiest subjects listed (default 20). */
   maxTopSubjects?: number;
-  /** Clock skew tolerated between hosts and the worker (restart detection at the first sample), default 60 s. */
+  /** Clock skew tolerated between a host and the worker when the host's clock was not read (restart detection at the first sample), default 60 s. */
   clockSkewMs?: number;
 }
 
@@ -174,7 +174,7 @@ function agentRecord(plan: Plan, c: Collection, ctx: CheckpointRecordContext, ex
     uptimeSeconds: notCollected
       ? missing(notCollected)
       : active && isNum(a?.activeEnterTimestamp)
-        ? reading(Math.max(0, Math.round((collectedAt - (a!.activeEnterTimestamp as number)) / 1000)), '')
+        ? reading(Math.max(0, Math.round((collectedAt - onWorkerClock(a!, a!.activeEnterTimestamp as number)) / 1000)), '')
         : active
           ? missing('active, but ActiveEnterTimestamp not reported')
           : reading(0, '', { caveat: `not running (${state})` }),

@@ -106,6 +106,7 @@ export function agentSamples(plan: Plan, c: Collection, previous?: Previous): Ag
       nRestarts: a.nRestarts,
       activeEnterTimestamp: a.activeEnterTimestamp,
       activeExitTimestamp: a.activeExitTimestamp,
+      hostClock: a.hostClock ?? null,
       memoryBytes: state === 'unknown' ? null : memoryOf(a),
       cpuPct: state === 'unknown' ? null : cpuPctOf(a, previous),
       ...(a.error ? { error: a.error } : state === 'unknown' ? { error: 'unit state not collected' } : {}),

@@ -93,6 +93,8 @@ export interface SimHost {
   interfaces: SimInterface[];
   processes: number;
   lastPid: number;
+  /** How far the host's clock is ahead of the model's (negative: behind), ms: every time the host prints is on its own clock. */
+  clockOffsetMs: number;
 }
 
 export interface UnitChanged {
@@ -164,6 +166,7 @@ export class FleetModel extends EventEmitter {
         ],
         processes: 900,
         lastPid: 20_000 + hi * 100,
+        clockOffsetMs: 0,
       });
       agents.forEach((agent, ai) => {
         const u: SimUnit = {
@@ -385,6 +388,11 @@ export class FleetModel extends EventEmitter {
 
   setSystemd(host: string, present: boolean): void {
     this.host(host).hasSystemd = present;
+  }
+
+  /** Puts a host's clock `ms` ahead of true time (negative: behind), as a host without working NTP. */
+  setClockOffset(host: string, ms: number): void {
+    this.host(host).clockOffsetMs = ms;
   }
 
   addJournal(host: string, agent: string, entry: JournalInput, opts: { pid?: number } = {}): SimJournalEntry {

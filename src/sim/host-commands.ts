@@ -1,7 +1,8 @@
 // The programs of a simulated host, answering from the FleetModel in the exact formats a real
 // Debian/Ubuntu DGX host prints with LC_ALL=C: systemctl (show, is-active, is-enabled, start, stop,
 // restart, enable, disable), journalctl -o json, cat of /proc files, df -B1 --output, nvidia-smi
-// --query-gpu. Formats follow systemd, procps, coreutils and ../shared/samples/gpu-host.
+// --query-gpu, date. Formats follow systemd, procps, coreutils and ../shared/samples/gpu-host. Every
+// time a host prints is on its own clock (SimHost.clockOffsetMs), as a real host's is.
 import type { FleetModel, SimUnit, SimJournalEntry, SimGpu } from './fleet-model';
 import type { Program, ShellResult } from './host-shell';
 
@@ -32,6 +33,8 @@ const UNIT_NAME = /^[A-Za-z0-9:_.@\\-]+$/;
 
 export function simPrograms(model: FleetModel, hostName: string): Record<string, Program> {
   const host = () => model.host(hostName);
+  /** A true time (the model's) as this host's clock shows it. */
+  const onHostClock = (ms: number | null): number | null => (ms === null ? null : ms + host().clockOffsetMs);
 
   const showProps = (u: SimUnit | null, name: string, props: string[] | null, unix: boolean): string => {
     const now = model.now();
@@ -55,11 +58,11 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
       FreezerState: 'running',
       SubState: installed ? u.subState : 'dead',
       UnitFileState: installed ? (u.enabled ? 'enabled' : 'disabled') : '',
-      StateChangeTimestamp: fmtTimestamp(installed ? Math.max(u.activeEnterMs ?? 0, u.activeExitMs ?? 0) || null : null, unix),
-      ActiveEnterTimestamp: fmtTimestamp(installed ? u.activeEnterMs : null, unix),
-      ActiveExitTimestamp: fmtTimestamp(installed ? u.activeExitMs : null, unix),
-      InactiveEnterTimestamp: fmtTimestamp(installed ? u.activeExitMs : null, unix),
-      InactiveExitTimestamp: fmtTimestamp(installed ? u.activeEnterMs : null, unix),
+      StateChangeTimestamp: fmtTimestamp(onHostClock(installed ? Math.max(u.activeEnterMs ?? 0, u.activeExitMs ?? 0) || null : null), unix),
+      ActiveEnterTimestamp: fmtTimestamp(onHostClock(installed ? u.activeEnterMs : null), unix),
+      ActiveExitTimestamp: fmtTimestamp(onHostClock(installed ? u.activeExitMs : null), unix),
+      InactiveEnterTimestamp: fmtTimestamp(onHostClock(installed ? u.activeExitMs : null), unix),
+      InactiveExitTimestamp: fmtTimestamp(onHostClock(installed ? u.activeEnterMs : null), unix),
     };
     const keys = props ? SHOW_ORDER.filter((k) => props.includes(k)) : SHOW_ORDER;
     // Unknown property names are silently skipped by systemctl show.
@@ -176,7 +179,8 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
         const v = val() ?? '';
         const m = /^@(\d+(?:\.\d+)?)$/.exec(v);
         if (!m) return fail(1, `Failed to parse timestamp: ${v}`);
-        sinceUs = Math.round(Number(m[1]) * 1e6);
+        // --since is read on the host's clock: the same instant in true time is offset earlier
+        sinceUs = Math.round(Number(m[1]) * 1e6) - host().clockOffsetMs * 1000;
       } else if (a.startsWith('--after-cursor')) {
         const v = val() ?? '';
         const m = /(?:^|;)i=([0-9a-f]+)(?:;|$)/.exec(v);
@@ -206,6 +210,15 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
       return r;
     };
     return ok(entries.map(({ u, e }) => `${JSON.stringify(pick(journalJson(model, hostName, u, e)))}\n`).join(''));
+  };
+
+  // GNU date: `date +FORMAT` with %s (seconds), %N (nanoseconds) and %% — what wavewatch sends.
+  const date: Program = (args) => {
+    if (args.length !== 1 || !args[0].startsWith('+')) return fail(1, 'date: the simulator answers only "date +FORMAT"');
+    const ms = onHostClock(model.now()) as number;
+    const out = args[0].slice(1).replace(/%([sN%])/g, (_, c: string) =>
+      c === 's' ? String(Math.floor(ms / 1000)) : c === 'N' ? String(Math.round((ms % 1000) * 1e6)).padStart(9, '0') : '%');
+    return ok(`${out}\n`);
   };
 
   const cat: Program = (args) => {
@@ -298,7 +311,7 @@ export function simPrograms(model: FleetModel, hostName: string): Record<string,
 
   const hostname: Program = () => ok(`${hostName}\n`);
 
-  return { systemctl, journalctl, cat, df, 'nvidia-smi': nvidiaSmi, hostname };
+  return { systemctl, journalctl, cat, df, 'nvidia-smi': nvidiaSmi, hostname, date };
 }
 
 /** One journal entry as journalctl -o json prints it (values are strings; byte arrays for binary). */
@@ -307,7 +320,7 @@ export function journalJson(model: FleetModel, hostName: string, u: SimUnit, e: 
   const isSystemd = e.pid === 1;
   const o: Record<string, unknown> = {
     __CURSOR: model.journalCursor(e, hostName),
-    __REALTIME_TIMESTAMP: String(e.realtimeUs),
+    __REALTIME_TIMESTAMP: String(e.realtimeUs + h.clockOffsetMs * 1000),
     __MONOTONIC_TIMESTAMP: String(e.monotonicUs),
     _BOOT_ID: h.bootId,
     _TRANSPORT: isSystemd ? 'journal' : 'stdout',

@@ -11,6 +11,9 @@ import { compareStatusSets } from '../../src/collect/hosts/samples';
 import { LocalArtifactStore } from '../../src/artifacts/store';
 import { TIB } from '../../src/sim/fleet-model';
 import type { Plan } from '../../src/plan/schema';
+import type { Collection } from '../../src/collect/wave-collection';
+import { toObservation } from '../../src/observe/to-observation';
+import { restartEvents, samplesByInstance } from '../../src/judge/uptime';
 import { testPlan, tempDir, pointAt } from './helpers';
 
 describe('collectHosts on the simulated Wave 2 fleet', () => {
@@ -127,6 +130,42 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
     const crashed = d.find((x) => x.host === 'dgx-3' && x.agent === 'network-expert')!;
     expect(crashed).toMatchObject({ restarted: true, restarts: 1, cpuPct: null });
     expect(crashed.uptimeMs!).toBeLessThan(5000);
+  });
+
+  test('hosts whose clocks are off: the offset is read with the units, and restarts are judged on the worker clock', async () => {
+    const startMs = Date.now() - 10_000; // monitoring started 10 s ago
+    // dgx-2 runs 5 min ahead; its agent was deployed 30 s before monitoring started
+    sim.model.setClockOffset('dgx-2', 5 * 60_000);
+    sim.model.unit('dgx-2', 'tdd-expert').activeEnterMs = startMs - 30_000;
+    // dgx-3 runs 5 min behind; its agent crashed and came back just now, after monitoring started
+    sim.model.setClockOffset('dgx-3', -5 * 60_000);
+    sim.model.crash('dgx-3', 'qa-expert');
+    try {
+      const hosts = await collectHosts(pool, plan, { sinceMs: startMs, errors: false, system: false });
+      for (const a of hosts.agents) {
+        const expected = { 'dgx-1': 0, 'dgx-2': 300_000, 'dgx-3': -300_000 }[a.host]!;
+        expect(a.hostClock).not.toBeNull();
+        expect(a.hostClock!.errorMs).toBeLessThan(5000);
+        expect(Math.abs(a.hostClock!.offsetMs - expected)).toBeLessThanOrEqual(a.hostClock!.errorMs + 1);
+      }
+      // the host's own timestamp is what systemd printed: 5 min ahead
+      expect(hosts.agents.find((a) => a.host === 'dgx-2' && a.agent === 'tdd-expert')!.activeEnterTimestamp).toBe(Math.floor((startMs - 30_000 + 300_000) / 1000) * 1000);
+
+      const c: Collection = {
+        kind: 'tick', name: null, seq: 1, startedAt: hosts.startedAt, finishedAt: hosts.finishedAt, windowStart: startMs, hosts,
+        server: null, health: null, probes: null, sampling: null,
+      };
+      const obs = toObservation(plan, c);
+      expect(obs.agents.find((a) => a.host === 'dgx-2' && a.agent === 'tdd-expert')!.hostClock!.offsetMs).toBeGreaterThan(290_000);
+      const byInst = samplesByInstance([obs], () => true);
+      const events = (key: string) => restartEvents(byInst.get(key)!, startMs).map((e) => [e.kind, e.count]);
+      expect(events('tdd-expert@dgx-2')).toEqual([]); // started before monitoring: no restart
+      expect(events('qa-expert@dgx-3')).toEqual([['restart', 1]]); // a real restart, not hidden by the clock behind
+      expect(events('tdd-expert@dgx-1')).toEqual([]);
+    } finally {
+      sim.model.setClockOffset('dgx-2', 0);
+      sim.model.setClockOffset('dgx-3', 0);
+    }
   });
 
   test('health check: text and JSON; problems are listed', async () => {

@@ -105,7 +105,7 @@ function probes(plan: Plan, kind: CollectionKind, f: Faults, at: number): ProbeR
 function agentRecord(host: string, agent: string, role: 'test' | 'control', at: number, f: Faults, cpuSeconds: number): AgentRecord {
   const down = f.unreachableHost === host;
   const base = {
-    host, agent, role, unit: `agent-runtime@${agent}`, collectedAt: at - 2000,
+    host, agent, role, unit: `agent-runtime@${agent}`, collectedAt: at - 2000, hostClock: null,
   };
   if (down)
     return {

@@ -13,6 +13,15 @@ const cp = (faults: Faults = {}, name = 'T+6h') => makeCollection(plan, { kind: 
 const prev = () => makeCollection(plan, { kind: 'tick', seq: 71, atMs: 6 * H - 5 * MIN, sinceMs: 6 * H - 10 * MIN, cpuSeconds: 397 });
 
 describe('toCheckpointRecord', () => {
+  it('uptime of a unit on a host whose clock is 5 minutes ahead is measured on the worker clock', () => {
+    const c = cp();
+    const a = c.hosts!.agents.find((x) => x.agent === 'network-expert' && x.host === 'dgx-1')!;
+    a.activeEnterTimestamp = (a.activeEnterTimestamp as number) + 5 * MIN; // as the host prints it
+    a.hostClock = { offsetMs: 5 * MIN + 3, errorMs: 20 };
+    const ne = toCheckpointRecord(plan, c, judged, ctx({ previous: prev() })).agents.find((x) => x.agent === 'network-expert' && x.host === 'dgx-1')!;
+    expect(ne.uptimeSeconds.value).toBe(Math.round((START + 6 * H - 2000 - (START - 10 * MIN)) / 1000));
+  });
+
   it('fills the record from the collection: times, actions, agents, probes, NATS, hosts with GPUs and connections', () => {
     const r = toCheckpointRecord(plan, cp({ errors: 3 }), judged, ctx({ previous: prev(), collectionReason: undefined }));
     expect(r).toMatchObject({

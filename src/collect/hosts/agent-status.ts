@@ -2,7 +2,8 @@
 import type { Plan } from '../../plan/schema';
 import { NAME_PATTERN } from '../../plan/schema';
 import { parseSystemctlShow, type UnitState } from './parse/systemctl';
-import { systemctlShowCommand, systemctlShowFallbackCommand, failureOf } from './commands';
+import { parseHostClock, hostClockOf, type HostClock } from './parse/clock';
+import { systemctlShowCommand, systemctlShowFallbackCommand, withHostClock, failureOf } from './commands';
 import { unitName } from './shell';
 import { type SshPool, type ExecResult, targetOf } from './ssh-pool';
 
@@ -23,6 +24,8 @@ export interface AgentStatus {
   cpuUsageNSec: number | null;
   mainPid: number | null;
   collectedAt: number;
+  /** The host's clock against the worker's, read with the unit (its timestamps are the host's); null when not read. */
+  hostClock: HostClock | null;
   exitCode: number | null;
   error?: string;
 }
@@ -53,26 +56,28 @@ function unknown(host: string, a: PlanAgent, unit: string, error: string, exitCo
   return {
     host, agent: a.agent, role: a.role, unit, state: 'unknown', loadState: null, activeState: null, subState: null,
     activeEnterTimestamp: null, activeExitTimestamp: null, nRestarts: null, memoryBytes: null, cpuUsageNSec: null, mainPid: null,
-    collectedAt: Date.now(), exitCode, error,
+    collectedAt: Date.now(), hostClock: null, exitCode, error,
   };
 }
 
-/** Reads one unit; falls back to the default timestamp format on systemd < 251. */
+/** Reads one unit with the host's clock; falls back to the default timestamp format on systemd < 251. */
 export async function showUnit(pool: SshPool, host: Plan['hosts'][number], unit: string, timeoutMs: number, signal?: AbortSignal): Promise<ExecResult> {
   const target = targetOf(host);
-  let r = await pool.exec(target, systemctlShowCommand(unit), { timeoutMs, signal });
-  if (!r.error && r.exitCode !== 0 && /timestamp/i.test(r.stderr)) r = await pool.exec(target, systemctlShowFallbackCommand(unit), { timeoutMs, signal });
+  let r = await pool.exec(target, withHostClock(systemctlShowCommand(unit)), { timeoutMs, signal });
+  if (!r.error && r.exitCode !== 0 && /timestamp/i.test(r.stderr)) r = await pool.exec(target, withHostClock(systemctlShowFallbackCommand(unit)), { timeoutMs, signal });
   return r;
 }
 
+/** `collectedAt` is when the result came back: the host's clock was read within its last `r.durationMs`. */
 export function agentStatusFromResult(host: string, a: PlanAgent, unit: string, r: ExecResult, collectedAt = Date.now()): AgentStatus {
   const failure = failureOf(r, `systemctl show ${unit}`);
   if (failure) return { ...unknown(host, a, unit, failure, r.exitCode), collectedAt };
   const s = parseSystemctlShow(r.stdout);
+  const hostClock = hostClockOf(parseHostClock(r.stdout), collectedAt - r.durationMs, collectedAt);
   const base: AgentStatus = {
     host, agent: a.agent, role: a.role, unit, state: s.state, loadState: s.loadState, activeState: s.activeState, subState: s.subState,
     activeEnterTimestamp: s.activeEnterTimestamp, activeExitTimestamp: s.activeExitTimestamp, nRestarts: s.nRestarts,
-    memoryBytes: s.memoryBytes, cpuUsageNSec: s.cpuUsageNSec, mainPid: s.mainPid, collectedAt, exitCode: r.exitCode,
+    memoryBytes: s.memoryBytes, cpuUsageNSec: s.cpuUsageNSec, mainPid: s.mainPid, collectedAt, hostClock, exitCode: r.exitCode,
   };
   if (s.loadState === null && s.activeState === null) return { ...base, state: 'unknown', error: `systemctl show ${unit}: no LoadState/ActiveState in the output` };
   return base;

@@ -1,6 +1,7 @@
 // Every remote command wavewatch runs, built from validated plan values with quoting, and the
 // reading of a failed result into a clear error. The simulated hosts answer exactly these forms.
 import { SHOW_PROPERTIES } from './parse/systemctl';
+import { HOST_CLOCK_KEY } from './parse/clock';
 import { quote, assertPath } from './shell';
 import type { ExecResult } from './ssh-pool';
 
@@ -12,6 +13,15 @@ export function systemctlShowCommand(unit: string, unixTimestamps = true): strin
 /** The same for systemd older than 251 (no --timestamp=unix): default format in UTC. */
 export function systemctlShowFallbackCommand(unit: string): string {
   return `TZ=UTC ${systemctlShowCommand(unit, false)}`;
+}
+
+/**
+ * `command` preceded by a reading of the host's clock (parse/clock.ts), so that the host's timestamps
+ * in its output can be put on the worker's clock. The reading comes first: the exit status stays the
+ * command's, and a host without GNU date still answers the command.
+ */
+export function withHostClock(command: string): string {
+  return `date +${HOST_CLOCK_KEY}=%s%N; ${command}`;
 }
 
 /** The journal fields we read (cursor and timestamps always come with -o json). Keeps the transfer small. */

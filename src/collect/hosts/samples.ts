@@ -13,7 +13,7 @@ export interface UnitDelta {
   /** CPU used over the interval as % of one core (null across a restart: CPUUsageNSec restarts from 0). */
   cpuPct: number | null;
   memoryDeltaBytes: number | null;
-  /** Time active at the second sample, ms. */
+  /** Time active at the second sample, ms (the host's start time put on the worker's clock when the host's clock was read). */
   uptimeMs: number | null;
 }
 
@@ -35,7 +35,7 @@ export function compareUnitSamples(prev: AgentStatus, cur: AgentStatus): UnitDel
     restarts: counted,
     cpuPct,
     memoryDeltaBytes: prev.memoryBytes !== null && cur.memoryBytes !== null ? cur.memoryBytes - prev.memoryBytes : null,
-    uptimeMs: cur.state === 'active' && cur.activeEnterTimestamp !== null ? Math.max(0, cur.collectedAt - cur.activeEnterTimestamp) : null,
+    uptimeMs: cur.state === 'active' && cur.activeEnterTimestamp !== null ? Math.max(0, cur.collectedAt - (cur.activeEnterTimestamp - (cur.hostClock?.offsetMs ?? 0))) : null,
   };
 }
 
