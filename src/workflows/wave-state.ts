@@ -3,7 +3,7 @@
 // Deterministic: times come from the workflow clock passed in, never from I/O.
 import type { Plan } from '../plan/schema';
 import type { RuleResult } from '../judge/rules';
-import { alertViews, emptyAlertState, stepAlerts, acknowledgeAlert, type AlertState, type StepResult } from '../judge/alerts';
+import { alertViews, emptyAlertState, stepAlerts, acknowledgeAlert, type AlertEvaluation, type AlertState, type StepResult } from '../judge/alerts';
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { CheckpointResult, TickResult } from '../activities/types';
 import type { OperatorRequest } from './messages';
@@ -260,12 +260,18 @@ export class WaveState {
         .map((e): RuleResult => ({ id: e.rule, title: e.title, metric: e.metric, op: e.op, threshold: e.threshold, window: 'tick', outcome: 'pass', value: e.value, samples: 0, note: `${e.scope}${e.note ? `: ${e.note}` : ''}` })),
     ];
     this.lastTickAtMs = tick.at;
-    const step = stepAlerts(this.alertState, tick.evaluations, now, this.plan, {
+    const step = this.applyEvaluations(now, tick.evaluations);
+    for (const t of tick.rollback) this.decide(now, t);
+    return step;
+  }
+
+  /** Evaluations through the alert state machine: what to log and page. */
+  applyEvaluations(now: number, evaluations: AlertEvaluation[]): StepResult {
+    const step = stepAlerts(this.alertState, evaluations, now, this.plan, {
       policy: this.status.policy,
       repeatMs: this.scaled(this.plan.monitor.alertRepeat),
     });
     this.setAlerts(step.state);
-    for (const t of tick.rollback) this.decide(now, t);
     return step;
   }
 

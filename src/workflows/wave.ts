@@ -141,21 +141,28 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
    * entries wait for the next write and the next tick raises a critical alert (alertLogEvaluation).
    */
   const alertEvents = async (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
-    const status = { alerts: w.status.alerts };
-    if (step.notifications.length) {
-      const first = step.notifications[0];
-      mail({ key: `incident:${first.key}`, what: 'incident email', kind: 'incident', args: { entries: step.entries, notifications: step.notifications, status } });
-    }
+    page(step);
     const entries = [...w.pendingAlertLog, ...step.entries];
     if (!entries.length) return;
     try {
-      await alertLogActs.recordAlerts({ ...(await waveRef()), entries, notifications: [], status });
+      await alertLogActs.recordAlerts({ ...(await waveRef()), entries, notifications: [], status: { alerts: w.status.alerts } });
       w.alertLogWritten();
     } catch (err) {
       const problem = `alert log ${plan.output.alertLog} cannot be written: ${failureText(err)}`;
-      if (w.alertLogProblem === null) w.problem(now(), problem);
+      const first = w.alertLogProblem === null;
       w.alertLogFailed(step.entries, problem);
+      if (!first) return;
+      // Said at once, not at the next tick (a rollback may end the wave before it).
+      w.problem(now(), problem);
+      const own = w.applyEvaluations(now(), alertLogEvaluation());
+      w.alertLogFailed(own.entries, problem);
+      page(own);
     }
+  };
+  const page = (step: { entries: AlertsEntries; notifications: AlertsNotifications }) => {
+    if (!step.notifications.length) return;
+    const status = { alerts: w.status.alerts };
+    mail({ key: `incident:${step.notifications[0].key}`, what: 'incident email', kind: 'incident', args: { entries: step.entries, notifications: step.notifications, status } });
   };
   /** wavewatch's own condition as an alert rule: the critical alert that says the log is failing. */
   const alertLogEvaluation = (): import('../judge/alerts').AlertEvaluation[] => {

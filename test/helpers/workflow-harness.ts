@@ -71,13 +71,19 @@ export async function startHarness(name: string): Promise<Harness> {
     plan: (change) => localPlan(root, change),
     async withWave(o, body) {
       const taskQueue = `${name}-${o.id}`;
-      const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: o.activities });
+      // A failed test must not hang in shutdown on a fake that never answers (the mail server "down").
+      const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: o.activities, shutdownGraceTime: '1s', shutdownForceTime: '5s' });
       return worker.runUntil(async () => {
         // each wave its own output (a second wave of one output is refused while the first runs)
         const own = localPlan(join(root, o.id));
         const plan = { ...(o.plan ?? own), output: own.output };
         await runWave(c, plan, { waveId: o.id, timeScale: o.timeScale ?? 2880, policy: o.policy, taskQueue, eventsPerRun: o.eventsPerRun });
-        return body({ id: o.id, result: () => c.workflow.getHandle(o.id).result() as Promise<WaveStatus> });
+        try {
+          return await body({ id: o.id, result: () => c.workflow.getHandle(o.id).result() as Promise<WaveStatus> });
+        } finally {
+          // a wave the test left running (it failed, or did not need the end) is not left behind
+          await c.workflow.getHandle(o.id).terminate('test over').catch(() => undefined);
+        }
       });
     },
     async close() {

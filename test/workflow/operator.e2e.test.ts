@@ -2,12 +2,13 @@
 // server, a worker on the bundled workflow, a simulated fleet per wave. Waves run side by side.
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMailSink, type MailSink } from '../../src/notify/sink';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { LocalFleet } from '../../src/stack/local-stack';
 import type { WaveStatus } from '../../src/workflows/status';
+import type { Plan } from '../../src/plan/schema';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, waitForStatus, type RunningWorker } from '../helpers/wave-env';
 
 jest.setTimeout(240_000);
@@ -38,9 +39,9 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-async function wave(name: string, o: { policy?: 'auto' | 'hold' | 'observe'; scale?: number } = {}) {
+async function wave(name: string, o: { policy?: 'auto' | 'hold' | 'observe'; scale?: number; change?: (p: Plan) => void } = {}) {
   const dir = join(root, name);
-  const fleet = await startFleet(localPlan(dir), dir);
+  const fleet = await startFleet(localPlan(dir, o.change), dir);
   fleets.push(fleet);
   const handle = await runWave(c, fleet.plan, { waveId: name, timeScale: o.scale ?? SCALE, policy: o.policy, taskQueue: TQ });
   return { fleet, handle, dir };
@@ -255,4 +256,20 @@ test('the CLI: a wrong wave, a finished wave or a malformed argument gets one cl
   const late = await cli('pause', 'cli-input', '--reason', 'too late');
   expect([late.code, late.stderr]).toEqual([1, expect.stringMatching(/has ended/)]);
   expect(oneLine(late)).toBe(true);
+});
+
+test('an alert log the worker cannot write: the wave still rolls back, and says loudly that its log is failing', async () => {
+  // a regular file where the log's folder should be: not writable, even for root
+  const blocker = join(root, 'log-blocked', 'not-a-folder');
+  mkdirSync(join(root, 'log-blocked'), { recursive: true });
+  writeFileSync(blocker, '');
+  const { fleet } = await wave('log-blocked', { change: (p) => (p.output.alertLog = join(blocker, 'alerts.log')) });
+  await waitForStatus(c, 'log-blocked', (s) => s.interim.ticks > 1);
+  fleet.model.stop('dgx-1', 'network-expert');
+  const s = await result('log-blocked');
+  expect(s.verdict).toBe('NO-GO');
+  expect(s.rollback.executed).toBe(true);
+  expect(s.rollback.ok).toBe(true);
+  expect(s.alerts).toContainEqual(expect.objectContaining({ rule: 'wavewatch-alert-log', severity: 'critical', state: 'firing' }));
+  expect(s.problems.join('\n')).toMatch(/alert log .*not-a-folder\/alerts\.log cannot be written: .*(ENOTDIR|EEXIST)/);
 });
