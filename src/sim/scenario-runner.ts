@@ -226,13 +226,17 @@ export class ScenarioRunner {
 
   /** The next moment something changes (real epoch ms), or null when nothing is left. */
   nextChangeAt(): number | null {
-    const now = this.clock.now();
+    return this.nextChangeAfter(this.clock.now());
+  }
+
+  /** The first change strictly after `t` (real epoch ms), or null. */
+  private nextChangeAfter(t: number): number | null {
     let next = Infinity;
     for (const p of this.placed) {
-      if (p.startMs > now) next = Math.min(next, p.startMs);
-      if (p.endMs !== null && p.endMs > now) next = Math.min(next, p.endMs);
+      if (p.startMs > t) next = Math.min(next, p.startMs);
+      if (p.endMs !== null && p.endMs > t) next = Math.min(next, p.endMs);
     }
-    for (const c of this.crashes) if (c.at > now) next = Math.min(next, c.at);
+    for (const c of this.crashes) if (c.at > t) next = Math.min(next, c.at);
     return Number.isFinite(next) ? next : null;
   }
 
@@ -297,12 +301,19 @@ export class ScenarioRunner {
     this.schedule(now, desired);
   }
 
+  /**
+   * The next step: at the first change after `now`, the instant this step applied. Not after the
+   * clock's time at this point: the clock moves on while a step runs (a GC pause, the process
+   * preempted on a loaded machine, a timer that fired early against Date.now() because Node counts
+   * timers from the event loop's cached time), and a change that fell due meanwhile would get no step
+   * at all — a fault never applied, or never reverted for the rest of the wave. It runs at once.
+   */
   private schedule(now: number, desired: DesiredState): void {
     if (this.stopped) return;
-    let next = this.nextChangeAt() ?? Infinity;
+    let next = this.nextChangeAfter(now) ?? Infinity;
     if ([...desired.units.values()].some((u) => u.errorsPerSec > 0)) next = Math.min(next, now + ERROR_PUMP_MS);
     if (!Number.isFinite(next)) return;
-    this.timer = this.clock.setTimeout(() => this.step(), Math.max(0, next - now));
+    this.timer = this.clock.setTimeout(() => this.step(), Math.max(0, next - this.clock.now()));
   }
 
   /** Writes the error lines accrued since the last pump at the rates that applied then. */

@@ -107,6 +107,44 @@ faults:
   expect(clock.pending).toBe(0); // nothing left to do: no timer
 });
 
+// Time passes while a step runs (a GC pause, the process preempted on a loaded machine, or a timer
+// that fired a little early against Date.now() because Node timers count from the event loop's
+// cached time). A change that fell due meanwhile must still get its step: seen in the scenario
+// waves, where a lost revert left a 2-minute 300 ms fault on for the rest of the wave (rollback at
+// T+12h, network-expert p50 3.12 → 303 ms) and a lost apply left latency-degradation without its fault (GO).
+test('a change that falls due while a step runs is not lost: the clock moves on during the step', () => {
+  // Every read of this clock costs 1 ms, so the boundary passes between two reads of one step.
+  class TickingClock extends FakeClock {
+    override now() {
+      return this.t++;
+    }
+  }
+  const run = (startAt: number) => {
+    const clock = new TickingClock(START + startAt);
+    const latency = new Map<string, number | undefined>();
+    const nop = () => undefined;
+    const fx: FleetEffects = { setAgentFault: (h, a, f) => void latency.set(`${a}@${h}`, f.latencyMs), crash: nop, setUnitStopped: nop, setHostDown: nop, setLoad: nop, setDiskPct: nop, setMemoryGrowth: nop, logErrors: nop, setNatsDown: nop };
+    const scenario = parseScenarioText(`name: t\nfaults:\n  - { at: 3h, for: 2h, target: { agent: network-expert, host: dgx-1 }, fault: latency, value: 150ms }\n`, plan);
+    const runner = new ScenarioRunner(scenario, { plan, startAtMs: START, timeScale: 720, effects: fx, clock }).start();
+    return { clock, latency, runner };
+  };
+  // Started a few ms before the fault's start (15 000 ms): the start falls due during one of the first steps.
+  for (let before = 1; before <= 5; before++) {
+    const a = run(15_000 - before);
+    a.clock.advanceTo(START + 20_000); // inside the fault's window (15 000 – 25 000)
+    expect([before, a.latency.get('network-expert@dgx-1')]).toEqual([before, 150]);
+    a.clock.advanceTo(START + 30_000); // past its end
+    expect([before, a.latency.get('network-expert@dgx-1')]).toEqual([before, undefined]);
+  }
+  // Started a few ms before the fault's end (25 000 ms): applied at once, and its end falls due during one of the first steps.
+  for (let before = 1; before <= 5; before++) {
+    const b = run(25_000 - before);
+    b.clock.advanceTo(START + 30_000);
+    expect([before, b.latency.get('network-expert@dgx-1')]).toEqual([before, undefined]); // reverted (or over before the first step)
+    expect(b.clock.pending).toBe(0);
+  }
+});
+
 test('the same scenario at scale 1 runs in plan time', () => {
   const { clock, calls, runner } = setup(`name: t\nfaults:\n  - { at: 1h, for: 30m, target: { host: dgx-2 }, fault: load, value: 3.5 }\n`, { scale: 1 });
   runner.start();

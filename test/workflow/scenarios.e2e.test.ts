@@ -2,6 +2,7 @@
 // each rollback criterion leads to the rollback with its evidence, a degraded control agent never
 // rolls the wave back, and a fault that heals between ticks leaves no trace. The other rules are
 // proven on crafted data in test/judge.
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadScenario } from '../../src/sim/scenario';
@@ -36,7 +37,15 @@ async function runScenarioWave(name: string): Promise<WaveStatus> {
   const fleet = await startFleet(localPlan(dir), dir);
   const scenario = loadScenario(join(__dirname, '../../scenarios', `${name}.yaml`), fleet.plan);
   const startAtMs = Date.now();
-  const faults = runScenario(scenario, fleet, { startAtMs, timeScale: SCALE });
+  // The evidence to read when a scenario wave fails: when each fault was applied and reverted, how late.
+  const evlog = join(dir, 'scenario-events.log');
+  appendFileSync(evlog, `start ${new Date(startAtMs).toISOString()} nats=${fleet.plan.nats.servers} hosts=${fleet.plan.hosts.map((h) => h.port)}\n`);
+  const faults = runScenario(scenario, fleet, {
+    startAtMs,
+    timeScale: SCALE,
+    onEvent: (e) => appendFileSync(evlog, `${new Date().toISOString()} late=${Date.now() - e.at}ms plan=${(e.planMs / 3600000).toFixed(3)}h ${e.action} ${e.text}\n`),
+    onError: (err, what) => appendFileSync(evlog, `${new Date().toISOString()} ERROR ${what}: ${String(err)}\n`),
+  });
   try {
     const handle = await runWave(c, fleet.plan, { waveId: `scenario-${name}`, timeScale: SCALE, taskQueue: TQ, startAtMs });
     return (await handle.result()) as WaveStatus;
