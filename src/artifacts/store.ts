@@ -90,7 +90,10 @@ export class LocalArtifactStore implements ArtifactStore {
     try {
       return await readFile(this.locate(path), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // ENOTDIR: a file stands where a folder of the path should be, so this file cannot exist either
+      // (an alert log configured under a file is written nowhere; reading it must not fail the report).
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw err;
     }
   }

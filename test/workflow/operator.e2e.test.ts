@@ -265,6 +265,11 @@ test('an alert log the worker cannot write: the wave still rolls back, and says 
   writeFileSync(blocker, '');
   const { fleet } = await wave('log-blocked', { change: (p) => (p.output.alertLog = join(blocker, 'alerts.log')) });
   await waitForStatus(c, 'log-blocked', (s) => s.interim.ticks > 1);
+  // a control agent down: an alert to log, and the log fails
+  fleet.model.stop('dgx-1', 'qa-expert');
+  const failing = await waitForStatus(c, 'log-blocked', (s) => s.alerts.some((a) => a.rule === 'wavewatch-alert-log'));
+  expect(failing.phase).toBe('monitoring');
+  // the wave goes on deciding: an agent under test down rolls it back
   fleet.model.stop('dgx-1', 'network-expert');
   const s = await result('log-blocked');
   expect(s.verdict).toBe('NO-GO');
