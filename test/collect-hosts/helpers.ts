@@ -28,3 +28,26 @@ export function pointAt(plan: Plan, sim: { hosts: { name: string; port: number }
   plan.ssh.identityFile = sim.clientKeyFile;
   return plan;
 }
+
+/**
+ * Simulated hosts for a test file, started before its tests and stopped after, with the plan
+ * pointed at them and a worker-side SSH pool: read the fields inside tests (they are set in beforeAll).
+ */
+export function simHostsWithPool(n = 3, edit?: (p: Plan) => void): { plan: Plan; sim: import('../../src/sim/ssh-hosts').SimHosts; pool: import('../../src/collect/hosts/ssh-pool').SshPool; dir: string } {
+  const tmp = tempDir();
+  const ctx = { dir: tmp.dir } as ReturnType<typeof simHostsWithPool>;
+  beforeAll(async () => {
+    const { startSimHosts } = await import('../../src/sim/ssh-hosts');
+    const { SshPool, sshPoolOptionsFromPlan } = await import('../../src/collect/hosts/ssh-pool');
+    ctx.plan = testPlan(n, edit);
+    ctx.sim = await startSimHosts({ plan: ctx.plan, stateDir: join(tmp.dir, 'sim') });
+    pointAt(ctx.plan, ctx.sim);
+    ctx.pool = new SshPool(sshPoolOptionsFromPlan(ctx.plan, {}));
+  });
+  afterAll(async () => {
+    await ctx.pool?.close();
+    await ctx.sim?.stop();
+    tmp.cleanup();
+  });
+  return ctx;
+}
