@@ -442,8 +442,13 @@ function degradationPct(c: Calc): Measurement {
       if (shift > 0) {
         // Changes compose as ratios: (1 + test) / (1 + control) is the change beyond the control's.
         const beyond = ((1 + worst / 100) / (1 + shift / 100) - 1) * 100;
-        note += ` || control agents changed too (worst: +${shift.toFixed(1)} %), so +${Math.max(0, beyond).toFixed(1)} % is the change beyond theirs: ${control.map((p) => p.note).join(' | ')}`;
-        worst = Math.max(0, beyond);
+        // A ratio of two large shifts is noise when both cohorts moved together (a stalled machine
+        // moved p99 ×12 on test and control alike, and +32 % "beyond" rolled a healthy wave back):
+        // the part beyond counts only when the agents under test are also evidently slower than the
+        // control agents in the same window, by the same three-way test as against the baseline.
+        const vsControl = sameWindowVsControl(c, obs, controlNames);
+        note += ` || control agents changed too (worst: +${shift.toFixed(1)} %), so +${Math.max(0, beyond).toFixed(1)} % is the change beyond theirs; ${vsControl.note}: ${control.map((p) => p.note).join(' | ')}`;
+        worst = vsControl.slower ? Math.max(0, beyond) : 0;
       }
     } else note += ' || no control agent comparison available';
   }
@@ -451,6 +456,21 @@ function degradationPct(c: Calc): Measurement {
 }
 
 type ProbeLike = Observation['probes'][number];
+
+/** Whether an agent under test is evidently slower than the control agents' pooled replies in `obs`. */
+function sameWindowVsControl(c: Calc, obs: readonly Observation[], controlNames: readonly string[]): { slower: boolean; note: string } {
+  const latencies = (keep: (p: ProbeLike) => boolean) => obs.flatMap((o) => o.probes).filter(keep).flatMap((p) => p.latenciesMs ?? []);
+  const controlNow = latencies((p) => p.role === 'control' && controlNames.includes(p.agent));
+  const opts = { minDifferenceMs: c.plan.nats.probe.minLatencyDifferenceMs, confLevel: c.opts.confLevel, minSamples: c.opts.degradationMinSamples };
+  const slower: string[] = [];
+  for (const agent of c.agentNames) {
+    const d = latencyDegradation(latencies((p) => p.agent === agent && c.inScope(p as never)), controlNow, opts);
+    if (d.valuePct !== null && d.valuePct > 0) slower.push(`${agent} (${d.note})`);
+  }
+  return slower.length
+    ? { slower: true, note: `slower than the control agents in the same window: ${slower.join(', ')}` }
+    : { slower: false, note: 'not evidently slower than the control agents in the same window, so none of it counts' };
+}
 
 /** Per agent: the evidenced latency change of its probes in `obs` against the T+0 baseline, %. */
 function degradationParts(c: Calc, baseline: Observation, obs: readonly Observation[], agents: readonly string[], keep: (p: ProbeLike) => boolean) {

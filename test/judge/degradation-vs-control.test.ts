@@ -30,3 +30,33 @@ test('everyone slower by the same amount (the machine or the network): not the a
 test('a healthy wave: no degradation', () => {
   expect(degradation(healthyHistory(checkpointAt('T+6h'))).value).toBe(0);
 });
+
+// A stalled machine moves everyone's tail by a lot and by different amounts: the ratio of the two
+// shifts is noise unless the agents under test are evidently slower than the control agents in the
+// same window (seen: p99 ×13 on test, ×12 on control, "+32 % beyond" rolled a healthy wave back).
+const tailHit = (o: Observation, role: 'test' | 'control', factor: number) =>
+  o.probes
+    .filter((p) => p.role === role)
+    .forEach((p) => {
+      const l = p.latenciesMs!;
+      const top = [...l].sort((a, b) => b - a).slice(0, 2);
+      p.latenciesMs = l.map((x) => (top.includes(x) ? x * factor : x));
+    });
+
+test('everyone slower, the tail of the agents under test hit harder by chance: not evidently slower than control, nothing counts', () => {
+  const h = healthyHistory(checkpointAt('T+6h'));
+  slow(lastCheckpoint(h), 'all');
+  tailHit(lastCheckpoint(h), 'test', 3);
+  const d = degradation(h);
+  expect(d.note).toMatch(/control agents changed too .* so \+\d+\.\d % is the change beyond theirs; not evidently slower than the control agents in the same window/);
+  expect(d.value).toBe(0);
+});
+
+test('everyone slower, the agents under test much more so: the part beyond the control agents counts', () => {
+  const h = healthyHistory(checkpointAt('T+6h'));
+  slow(lastCheckpoint(h), 'all');
+  slow(lastCheckpoint(h), 'test');
+  const d = degradation(h);
+  expect(d.note).toMatch(/slower than the control agents in the same window: network-expert/);
+  expect(d.value).toBeGreaterThan(20);
+});
