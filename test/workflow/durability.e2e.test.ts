@@ -20,7 +20,10 @@ test('a wave survives a SIGKILLed worker and a restarted Temporal server, losing
   let worker = await spawnWorker(temporal.address, root, TQ);
   let c: Client = await client(temporal.address);
   try {
-    await runWave(c, fleet.plan, { waveId: 'durable-1', timeScale: 1440, taskQueue: TQ });
+    // ×720 (24 h in 2 min): the dead worker's heartbeat timeout (20 s) and the server's restart cost
+    // real seconds; at ×1440 they took 8+ plan hours of a 60 s wave, and a fresh-clone run was left
+    // with 4 ticks in all (ticks due meanwhile are skipped, by design).
+    await runWave(c, fleet.plan, { waveId: 'durable-1', timeScale: 720, taskQueue: TQ });
     // Killed in the middle of a monitor tick's host collection.
     await waitForStatus(c, 'durable-1', (s) => s.checkpoints[0].ranAt !== null);
     await waitForPendingActivity(c, 'durable-1', 'monitorTick', /.*/);
@@ -46,7 +49,9 @@ test('a wave survives a SIGKILLed worker and a restarted Temporal server, losing
       expect(summary.checkpoint).toBe(cp.name);
       JSON.parse(readFileSync(join(cp.artifactsDir!, 'agent_status.json'), 'utf8'));
     }
-    expect(end.interim.ticks).toBeGreaterThan(5);
+    // monitoring went on; on failure the interim (ticks, skipped, last note) says why
+    const interim = JSON.stringify({ ...end.interim, firing: undefined });
+    expect([end.interim.ticks > 5, interim]).toEqual([true, interim]);
   } finally {
     await c.connection.close().catch(() => undefined);
     await worker.stop().catch(() => undefined);
