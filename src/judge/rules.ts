@@ -1,8 +1,10 @@
 // A plan rule (`metric op threshold`) judged against a measured value. The four outcomes follow
 // Argo Rollouts: no data is inconclusive (never a pass), a collection error is an error (never a fail).
+// The judged criterion (RuleResult, RuleOutcome) is declared once, in zod, in src/model/criterion.ts.
+import type { RuleResult } from '../model/criterion';
 import type { PlanRule } from '../plan/schema';
 
-export type RuleOutcome = 'pass' | 'fail' | 'inconclusive' | 'error' | 'waived';
+export type { RuleOutcome, RuleResult } from '../model/criterion';
 
 /** One metric's value as measured, with what it rests on. */
 export interface Measurement {
@@ -32,20 +34,6 @@ export interface Measurement {
 }
 
 export type Measurements = Partial<Record<PlanRule['metric'], Measurement>>;
-
-export interface RuleResult {
-  id: string;
-  title: string;
-  metric: string;
-  op: string;
-  threshold: number;
-  window: string;
-  outcome: RuleOutcome;
-  value: number | null;
-  samples: number;
-  note?: string;
-  waiver?: { reason: string; by: string };
-}
 
 export function compare(value: number, op: PlanRule['op'], threshold: number): boolean {
   switch (op) {

@@ -1,0 +1,45 @@
+// The building blocks every record shares. Conventions of all the records:
+// - Times are ISO 8601 strings in UTC ("2026-01-23T10:00:00.000Z"); never Date objects.
+// - A number that could not be measured is a `Reading` with `value: null` and a `reason`: missing
+//   data is recorded as a gap, never invented, never 0.
+// - Percentages are 0–100. Bytes are bytes. Latencies are milliseconds.
+// - `role` is 'test' for agents under test, 'control' for control agents.
+import { z } from 'zod';
+
+/** Bumped when a field is removed or changes meaning; adding an optional field keeps the version. */
+export const SUMMARY_SCHEMA_VERSION = 1 as const;
+export const FILE_SCHEMA_VERSION = 1 as const;
+
+export const iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, { message: 'expected an ISO 8601 UTC time' });
+export const count = z.number().int().min(0);
+
+export const roleSchema = z.enum(['test', 'control']);
+export type Role = z.infer<typeof roleSchema>;
+
+/** PASS: every criterion passed. WARNING: no primary failed, but something needs a look. FAIL: a primary criterion failed. */
+export const checkpointVerdictSchema = z.enum(['PASS', 'WARNING', 'FAIL']);
+export type CheckpointVerdict = z.infer<typeof checkpointVerdictSchema>;
+
+/** A measured number, or null with the reason it is missing. */
+export const readingSchema = z
+  .union([
+    z
+      .object({
+        value: z.number(),
+        /** A caveat about the value, e.g. "p999 rests on 100 samples (< 1000)". */
+        reason: z.string().optional(),
+        /** How many samples or units the value rests on (probes, messages, instances). */
+        samples: count.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        value: z.null(),
+        /** Why there is no value: "host dgx-2 unreachable", "no messages handled in the window". */
+        reason: z.string().min(1),
+        samples: count.optional(),
+      })
+      .strict(),
+  ])
+  .meta({ id: 'Reading', description: 'A measured number, or null with the reason it is missing (never invented).' });
+export type Reading = z.infer<typeof readingSchema>;
