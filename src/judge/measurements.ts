@@ -6,7 +6,7 @@
 import type { Plan } from '../plan/schema';
 import type { MetricName } from '../plan/metrics';
 import { evaluateRule, type Measurement, type Measurements } from './rules';
-import { isCheckpoint, type AgentSample, type Observation, type ProbeResult, type Role } from './observations';
+import { isCheckpoint, type AgentSample, type Observation, type ProbeObservation, type Role } from './observations';
 import { coverWindows, selectWindow, type WindowKind, type WindowSelection } from './windows';
 import { downtimeIntervals, isActive, restartEvents, samplesByInstance, unionLength, type RestartEvent } from './uptime';
 import { latencyDegradation } from './degradation';
@@ -305,7 +305,7 @@ function probeObservations(c: Calc): Observation[] {
   return [c.sel.current];
 }
 
-function probesInScope(c: Calc, obs: Observation[] = probeObservations(c)): ProbeResult[] {
+function probesInScope(c: Calc, obs: Observation[] = probeObservations(c)): ProbeObservation[] {
   return obs.flatMap((o) => o.probes.filter((p) => c.inScope(p)));
 }
 

@@ -2,6 +2,12 @@
 // checkpoint or the T+0 baseline. Every value may be null (not collected) and may carry an error
 // (collection failed after retries); the judge turns those into "no data" and "error", never zeros.
 // Times are epoch milliseconds on the worker's clock, except the systemd timestamps (host clock).
+//
+// ProbeObservation, NatsObservation and SamplingObservation are the judge's compact projections of the
+// collector's ProbeResult, NatsHealth and SamplingResult (src/collect/nats/), made by
+// src/observe/to-observation.ts and kept per collection in the wave's observations log. They are
+// different shapes (counts the judge needs, not the collector's full detail), so they carry their own
+// names: the judge never sees the collector's types.
 
 export type Role = 'test' | 'control';
 
@@ -58,7 +64,8 @@ export interface MessageCount {
   error?: string;
 }
 
-export interface ProbeResult {
+/** One agent's probe as the judge counts it: `sent` is the requests judged (replies + losses), failures with wavewatch's own NATS connection left out. */
+export interface ProbeObservation {
   agent: string;
   role: Role;
   sent: number;
@@ -82,7 +89,8 @@ export interface ProbeResult {
   reprobe?: { sent: number; lost: number; error?: string };
 }
 
-export interface NatsHealth {
+/** The NATS server's reachability and the agents' connections (by cid) in one collection. */
+export interface NatsObservation {
   /** null: not checked (or the check itself failed: see error). */
   reachable: boolean | null;
   error?: string;
@@ -90,7 +98,8 @@ export interface NatsHealth {
   connections?: { host: string; agent: string; role: Role; cid: number | null }[];
 }
 
-export interface SamplingResult {
+/** A checkpoint's subject sampling, reduced to the counts the judge's dual-publish and agent-ref criteria use. */
+export interface SamplingObservation {
   legacy: number;
   unified: number;
   /** Messages seen on both patterns (pairs) and on either. */
@@ -124,8 +133,8 @@ export interface TickObservation {
   /** null: not collected in this observation (e.g. the baseline). */
   errors: ErrorCount[] | null;
   messages: MessageCount[] | null;
-  probes: ProbeResult[];
-  nats: NatsHealth | null;
+  probes: ProbeObservation[];
+  nats: NatsObservation | null;
   /** Ticks skipped before this one because collection took longer than the interval. */
   skippedTicks?: number;
 }
@@ -133,7 +142,7 @@ export interface TickObservation {
 export interface CheckpointObservation extends TickObservation {
   kind: 'checkpoint';
   name: string;
-  sampling: SamplingResult | null;
+  sampling: SamplingObservation | null;
   subscriptions: SubscriptionCheck[] | null;
 }
 

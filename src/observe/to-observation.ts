@@ -15,10 +15,10 @@ import type {
   ErrorCount,
   HostSample,
   MessageCount,
-  NatsHealth,
+  NatsObservation,
   Observation,
-  ProbeResult,
-  SamplingResult,
+  ProbeObservation,
+  SamplingObservation,
   SubscriptionCheck,
   TickObservation,
   UnitState,
@@ -182,8 +182,8 @@ export function messageCounts(plan: Plan, c: Collection): MessageCount[] | null 
   );
 }
 
-export function probeResults(plan: Plan, c: Collection, opts: { latencies?: boolean } = {}): ProbeResult[] {
-  const out: ProbeResult[] = [];
+export function probeResults(plan: Plan, c: Collection, opts: { latencies?: boolean } = {}): ProbeObservation[] {
+  const out: ProbeObservation[] = [];
   const run = c.probes;
   for (const a of planAgentInfo(plan)) {
     const r = run?.agents.find((p) => p.agent === a.agent);
@@ -203,7 +203,7 @@ export function probeResults(plan: Plan, c: Collection, opts: { latencies?: bool
  * One agent's probe. `sent` counts the requests judged (replies + timeouts + no-responders): a request
  * that failed with wavewatch's own NATS connection is a NATS fault, not the agent's loss (probes.ts).
  */
-export function probeResult(role: 'test' | 'control', r: CollectedProbe, withLatencies: boolean): ProbeResult {
+export function probeResult(role: 'test' | 'control', r: CollectedProbe, withLatencies: boolean): ProbeObservation {
   const judged = r.replies + r.lossCount;
   const latencies = withLatencies ? latenciesFromHistogram(r.latency.histogram) : null;
   const notes = distinct([
@@ -229,7 +229,7 @@ export function probeResult(role: 'test' | 'control', r: CollectedProbe, withLat
 }
 
 /** The re-probe as the judge counts it: like the probe, failures with wavewatch's own NATS connection are not the agent's loss. */
-function reprobeOf(r: NonNullable<CollectedProbe['reprobe']>): NonNullable<ProbeResult['reprobe']> {
+function reprobeOf(r: NonNullable<CollectedProbe['reprobe']>): NonNullable<ProbeObservation['reprobe']> {
   const sent = r.replies + r.lossCount;
   return {
     sent,
@@ -239,11 +239,11 @@ function reprobeOf(r: NonNullable<CollectedProbe['reprobe']>): NonNullable<Probe
 }
 
 /** NATS health: the client port check (health.ts) and the agents' connections with their cids (server.ts). */
-export function natsHealthOf(c: Collection): NatsHealth | null {
+export function natsHealthOf(c: Collection): NatsObservation | null {
   const h = c.health;
   const s = c.server;
   if (!h && !s) return null;
-  const out: NatsHealth = { reachable: h ? h.reachable : null };
+  const out: NatsObservation = { reachable: h ? h.reachable : null };
   if (!h) out.error = 'NATS health not checked in this collection';
   else if (h.problems.length) out.error = h.problems.join('; ');
   if (s && s.reachable && s.instances.length) {
@@ -258,7 +258,7 @@ export function natsHealthOf(c: Collection): NatsHealth | null {
   return out;
 }
 
-export function samplingOf(c: Collection): SamplingResult | null {
+export function samplingOf(c: Collection): SamplingObservation | null {
   const s = c.sampling;
   if (!s) return null;
   const notes = distinct([...s.incompleteReasons, s.dualPublish?.note ?? '']);

@@ -2,7 +2,7 @@
 // control agents) with deterministic noise, and helpers to break it one way at a time.
 import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
-import type { AgentSample, CheckpointObservation, Observation, ProbeResult, TickObservation } from '../../src/judge/observations';
+import type { AgentSample, CheckpointObservation, Observation, ProbeObservation, TickObservation } from '../../src/judge/observations';
 import type { JudgeContext } from '../../src/judge/measurements';
 
 export const plan: Plan = loadPlan(`${__dirname}/../../plans/wave2.yaml`);
@@ -35,7 +35,7 @@ export function latencies(n: number, seed: string | number, baseMs = 1.5): numbe
   return Array.from({ length: n }, (_, i) => baseMs + noise('lat', seed, i) * 2);
 }
 
-function probe(agent: string, role: 'test' | 'control', n: number, seed: string | number): ProbeResult {
+function probe(agent: string, role: 'test' | 'control', n: number, seed: string | number): ProbeObservation {
   const lat = latencies(n, `${seed}-${agent}`);
   const sorted = [...lat].sort((a, b) => a - b);
   return { agent, role, sent: n, received: n, timeouts: 0, p50: sorted[Math.ceil(n * 0.5) - 1], p99: sorted[Math.ceil(n * 0.99) - 1], samples: n, corrupt: 0, latenciesMs: lat };

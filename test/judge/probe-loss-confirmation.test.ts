@@ -4,7 +4,7 @@
 import { measure, TEST_SCOPE, CONTROL_SCOPE } from '../../src/judge/measurements';
 import { decideRollback } from '../../src/judge/rollback-decision';
 import { evaluateAlerts } from '../../src/judge/alerts';
-import type { Observation, ProbeResult } from '../../src/judge/observations';
+import type { Observation, ProbeObservation } from '../../src/judge/observations';
 import type { Plan } from '../../src/plan/schema';
 import { ctx, healthyHistory, HOUR, last, plan } from './fixtures';
 
@@ -17,7 +17,7 @@ function decide(h: Observation[], p: Plan = plan) {
 }
 
 /** network-expert lost one of its 20 tick replies. */
-function oneLost(h: Observation[], reprobe?: ProbeResult['reprobe']): Observation[] {
+function oneLost(h: Observation[], reprobe?: ProbeObservation['reprobe']): Observation[] {
   Object.assign(probeOf(last(h), 'network-expert'), { received: 19, timeouts: 1, ...(reprobe ? { reprobe } : {}) });
   return h;
 }
