@@ -5,25 +5,11 @@ import type { Plan } from '../plan/schema';
 import { renderHourly } from '../report/text';
 import { readJson, toJson } from './json';
 import { hourlyDir, hourlyPath, parseHourName } from './layout';
-import { FILE_SCHEMA_VERSION, monitorSampleSchema } from './schema';
+import { FILE_SCHEMA_VERSION } from './records/common';
+import { hourlyFileSchema } from './records/monitor';
 import type { ArtifactStore } from './store';
 import type { MonitorSample } from './types';
 import { check } from './validate';
-import { z } from 'zod';
-
-const hourlyFileSchema = z
-  .object({
-    schema: z.literal('wavewatch.hourly'),
-    schemaVersion: z.literal(FILE_SCHEMA_VERSION),
-    wave: z.string(),
-    waveId: z.string(),
-    hour: z.number().int().min(1),
-    timeScale: z.number().positive(),
-    from: z.string(),
-    to: z.string(),
-    samples: z.array(monitorSampleSchema),
-  })
-  .strict();
 
 export interface HourlyInput {
   waveId: string;
@@ -59,7 +45,7 @@ export async function writeHourlyTrend(store: ArtifactStore, plan: Plan, input: 
   const text = hourlyPath(plan, input.hour, 'txt');
   await store.write(data, toJson(file));
   const previous = input.hour > 1 ? await readHour(store, plan, input.hour - 1) : null;
-  await store.write(text, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, input.hour, input.from, input.to, file.samples as MonitorSample[], previous?.samples ?? null, file.timeScale));
+  await store.write(text, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, input.hour, input.from, input.to, file.samples, previous?.samples ?? null, file.timeScale));
   return { text, data };
 }
 
@@ -67,7 +53,7 @@ export async function readHour(store: ArtifactStore, plan: Plan, hour: number): 
   const raw = await readJson(store, hourlyPath(plan, hour, 'json'));
   if (raw === null) return null;
   const f = check(hourlyFileSchema, raw, `hourly/T+${hour}h.json`);
-  return { hour: f.hour, timeScale: f.timeScale, from: f.from, to: f.to, samples: f.samples as MonitorSample[] };
+  return { hour: f.hour, timeScale: f.timeScale, from: f.from, to: f.to, samples: f.samples };
 }
 
 /** The hours stored, ascending. */

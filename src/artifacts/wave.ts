@@ -10,7 +10,7 @@ import type { WaveRecord } from './types';
 import { check } from './validate';
 
 export async function writeWaveRecord(store: ArtifactStore, plan: Plan, wave: WaveRecord): Promise<string> {
-  const record = check(waveRecordSchema, wave, 'wave record') as WaveRecord;
+  const record = check(waveRecordSchema, wave, 'wave record');
   const path = waveFilePath(plan);
   await store.write(path, toJson(check(waveFileSchema, { schema: 'wavewatch.wave', schemaVersion: FILE_SCHEMA_VERSION, ...record }, 'wave.json')));
   return path;
@@ -20,5 +20,5 @@ export async function readWaveRecord(store: ArtifactStore, plan: Plan): Promise<
   const raw = await readJson(store, waveFilePath(plan));
   if (raw === null) return null;
   const { schema: _s, schemaVersion: _v, ...wave } = check(waveFileSchema, raw, 'wave.json');
-  return wave as WaveRecord;
+  return wave;
 }

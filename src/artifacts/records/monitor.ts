@@ -1,6 +1,7 @@
-// One sample of the continuous monitor (one tick), for the hourly trends and the charts.
+// One sample of the continuous monitor (one tick), for the hourly trends and the charts, and the
+// hourly data file (<output.dir>/hourly/T+NNh.json) that keeps an hour's samples.
 import { z } from 'zod';
-import { count, iso, roleSchema } from './common';
+import { count, FILE_SCHEMA_VERSION, iso, roleSchema } from './common';
 
 export const monitorSampleSchema = z
   .object({
@@ -44,3 +45,18 @@ export const monitorSampleSchema = z
   })
   .strict();
 export type MonitorSample = z.infer<typeof monitorSampleSchema>;
+
+/** hourly/T+NNh.json: the monitor samples of one plan hour. */
+export const hourlyFileSchema = z
+  .object({
+    schema: z.literal('wavewatch.hourly'),
+    schemaVersion: z.literal(FILE_SCHEMA_VERSION),
+    wave: z.string(),
+    waveId: z.string(),
+    hour: z.number().int().min(1),
+    timeScale: z.number().positive(),
+    from: z.string(),
+    to: z.string(),
+    samples: z.array(monitorSampleSchema),
+  })
+  .strict();
