@@ -2,12 +2,6 @@
 // checkpoint or the T+0 baseline. Every value may be null (not collected) and may carry an error
 // (collection failed after retries); the judge turns those into "no data" and "error", never zeros.
 // Times are epoch milliseconds on the worker's clock, except the systemd timestamps (host clock).
-//
-// ProbeObservation, NatsObservation and SamplingObservation are the judge's compact projections of the
-// collector's ProbeResult, NatsHealth and SamplingResult (src/collect/nats/), made by
-// src/observe/to-observation.ts and kept per collection in the wave's observations log. They are
-// different shapes (counts the judge needs, not the collector's full detail), so they carry their own
-// names: the judge never sees the collector's types.
 
 export type Role = 'test' | 'control';
 
@@ -63,6 +57,12 @@ export interface MessageCount {
   messages: number | null;
   error?: string;
 }
+
+// ProbeObservation, NatsObservation and SamplingObservation are the judge's compact projections of the
+// collector's ProbeResult, NatsHealth and SamplingResult (src/collect/nats/), made by
+// src/observe/to-observation.ts and kept per collection in the wave's observations log. They are
+// different shapes (the counts the judge needs, not the collector's full detail), so they carry their
+// own names; the judge never sees the collector's types.
 
 /** One agent's probe as the judge counts it: `sent` is the requests judged (replies + losses), failures with wavewatch's own NATS connection left out. */
 export interface ProbeObservation {

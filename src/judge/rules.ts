@@ -1,10 +1,10 @@
 // A plan rule (`metric op threshold`) judged against a measured value. The four outcomes follow
 // Argo Rollouts: no data is inconclusive (never a pass), a collection error is an error (never a fail).
-// The judged criterion (RuleResult, RuleOutcome) is declared once, in zod, in src/model/criterion.ts.
-import type { RuleResult } from '../model/criterion';
 import type { PlanRule } from '../plan/schema';
+import type { RuleOutcome, RuleResult } from '../model/rule-result';
 
-export type { RuleOutcome, RuleResult } from '../model/criterion';
+// Declared with the model (src/model/rule-result.ts); re-exported for the judge's callers.
+export type { RuleOutcome, RuleResult };
 
 /** One metric's value as measured, with what it rests on. */
 export interface Measurement {

@@ -12,7 +12,7 @@ import { MemoryArtifactStore } from '../../src/artifacts/store';
 import { ArtifactValidationError } from '../../src/artifacts/validate';
 import { writeWaveRecord } from '../../src/artifacts/wave';
 import { evaluateRule } from '../../src/judge/rules';
-import { ruleResultSchema } from '../../src/model/criterion';
+import { ruleResultSchema } from '../../src/model/rule-result';
 import { makeRecord, makeSamples, makeWave, START, wave2Plan } from './fixtures';
 
 const plan = wave2Plan();

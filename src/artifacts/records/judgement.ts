@@ -1,7 +1,7 @@
 // What the judge decided at a checkpoint or over the wave, as recorded: criteria, the test-vs-control
 // comparison and findings.
 import { z } from 'zod';
-import { ruleResultSchema } from '../../model/criterion';
+import { ruleResultSchema } from '../../model/rule-result';
 import { iso, readingSchema } from './common';
 
 /** A criterion's result at a checkpoint or over the wave: the judge's RuleResult plus whether it is primary. */

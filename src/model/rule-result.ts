@@ -1,9 +1,10 @@
-// A plan rule judged: the judge's output for one criterion, the row the status query shows and the
-// criterion written in summary.json and wave.json. Declared once, in zod, so the files' runtime check
-// and the TypeScript type cannot drift apart (the artifacts add `primary` to it).
+// A plan rule (`metric op threshold`) as judged: the judge writes it, the status query, the files,
+// the reports and the mail show it. The four outcomes follow Argo Rollouts: no data is inconclusive
+// (never a pass), a collection error is an error (never a fail); a waiver turns a failure into `waived`.
+// Declared once, in zod, so the files' runtime check and the TypeScript type cannot drift apart (the
+// artifacts' criterion adds `primary` to it). The workflow imports only the type (erased).
 import { z } from 'zod';
 
-/** The four outcomes follow Argo Rollouts: no data is inconclusive (never a pass), a collection error is an error (never a fail); `waived` is an operator's waiver. */
 export const ruleOutcomeSchema = z.enum(['pass', 'fail', 'inconclusive', 'error', 'waived']);
 export type RuleOutcome = z.infer<typeof ruleOutcomeSchema>;
 
