@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Plan } from '../../plan/schema';
 import { connect, credsAuthenticator, type NatsConnection, type ConnectionOptions, type Status } from './client';
+import { NATS_CONNECT_MS } from './limits';
 
 /** Environment variable holding a credentials file path when the plan names none. */
 export const CREDS_ENV = 'WAVEWATCH_NATS_CREDS';
@@ -46,7 +47,7 @@ export async function connectForWave(plan: Plan, opts: WaveConnectOptions): Prom
   const options: ConnectionOptions = {
     servers: opts.servers ?? plan.nats.servers,
     name: waveConnectionName(plan, opts.purpose),
-    timeout: opts.timeoutMs ?? 5000,
+    timeout: opts.timeoutMs ?? NATS_CONNECT_MS,
     reconnect: opts.reconnect ?? true,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,

@@ -4,6 +4,7 @@ import type { Plan } from '../../plan/schema';
 import type { NatsConnection } from './client';
 import { connectForWave, withTimeout as within } from './connect';
 import { expectedInstances, fetchJson, type ConnzEntry } from './server';
+import { HEALTH_CLOSE_MS, HEALTH_CONNECT_EXTRA_MS, HEALTH_TIMEOUT_MS } from './limits';
 
 export interface NatsHealth {
   at: string;
@@ -25,7 +26,7 @@ export async function natsHealth(
   opts: { nc?: NatsConnection; servers?: string[]; monitoringUrl?: string; timeoutMs?: number } = {},
 ): Promise<NatsHealth> {
   const t0 = performance.now();
-  const timeoutMs = opts.timeoutMs ?? 3000;
+  const timeoutMs = opts.timeoutMs ?? HEALTH_TIMEOUT_MS;
   const base = (opts.monitoringUrl ?? plan.nats.monitoringUrl).replace(/\/+$/, '');
   const problems: string[] = [];
 
@@ -43,14 +44,14 @@ export async function natsHealth(
     }
     let nc: NatsConnection | undefined;
     try {
-      nc = await within(connectForWave(plan, { purpose: 'health', servers: opts.servers, timeoutMs, reconnect: false }), timeoutMs + 500, 'NATS connect');
+      nc = await within(connectForWave(plan, { purpose: 'health', servers: opts.servers, timeoutMs, reconnect: false }), timeoutMs + HEALTH_CONNECT_EXTRA_MS, 'NATS connect');
       await within(nc.flush(), timeoutMs, 'NATS flush');
       return { reachable: true, connection: null };
     } catch (e) {
       problems.push(`NATS unreachable: ${(e as Error).message}`);
       return { reachable: false, connection: null };
     } finally {
-      if (nc) await within(nc.close(), 1000, 'close').catch(() => undefined);
+      if (nc) await within(nc.close(), HEALTH_CLOSE_MS, 'close').catch(() => undefined);
     }
   })();
 

@@ -9,6 +9,7 @@
 import type { Plan } from '../../plan/schema';
 import { errors, type NatsConnection } from './client';
 import { connectForWave, watchConnection, withTimeout } from './connect';
+import { NATS_CLOSE_MS, REPROBE_REQUESTS } from './limits';
 import { round2 } from './pairing';
 import { MsRecorder, type DistributionSummary } from './stats';
 import { probeSubject } from './subjects';
@@ -67,8 +68,7 @@ export interface ReprobeResult {
   durationMs: number;
 }
 
-/** Requests in a re-probe: enough that a stall of the worker is unlikely to swallow them all, few enough to stay well inside a tick. */
-export const REPROBE_REQUESTS = 5;
+export { REPROBE_REQUESTS } from './limits';
 
 export interface ProbeOptions {
   nc: NatsConnection;
@@ -371,7 +371,7 @@ export async function probeAgents(
       };
     }),
   );
-  if (own) await withTimeout(conn.close(), 2000, 'close').catch(() => undefined);
+  if (own) await withTimeout(conn.close(), NATS_CLOSE_MS, 'close').catch(() => undefined);
   const test = results.filter((r) => r.role === 'test');
   let sent = 0, replies = 0, loss = 0, corrupt = 0;
   for (const r of test) {

@@ -9,6 +9,7 @@ import { connectForWave, watchConnection, waveConnectionName, withTimeout, type 
 import { DualPublishPairer, round2, type PairingResult, type PatternKey } from './pairing';
 import { wildcardPart } from './subjects';
 import { fetchJson } from './server';
+import { NATS_CLOSE_MS, NATS_DRAIN_MS, NATS_FLUSH_MS, SAMPLER_FETCH_MS, WINDOW_END_FLUSH_EXTRA_MS } from './limits';
 
 export interface SamplingProgress {
   phase: 'lead-in' | 'window' | 'grace';
@@ -134,13 +135,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 async function serverSlowConsumers(monitoringUrl: string): Promise<number | null> {
-  const v = await fetchJson(`${monitoringUrl}/varz`, 2000);
+  const v = await fetchJson(`${monitoringUrl}/varz`, SAMPLER_FETCH_MS);
   return v.ok && typeof v.data?.slow_consumers === 'number' ? v.data.slow_consumers : null;
 }
 
 /** Whether the server closed a connection of ours (this name, stopped since `since`) as a slow consumer. */
 async function closedAsSlow(monitoringUrl: string, name: string, since: Date): Promise<boolean> {
-  const r = await fetchJson(`${monitoringUrl}/connz?state=closed&limit=1024&sort=stop`, 2000);
+  const r = await fetchJson(`${monitoringUrl}/connz?state=closed&limit=1024&sort=stop`, SAMPLER_FETCH_MS);
   if (!r.ok || !Array.isArray(r.data?.connections)) return false;
   return r.data.connections.some(
     (c: { name?: string; reason?: string; stop?: string }) =>
@@ -264,7 +265,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
           },
         }),
       );
-    await withTimeout(conn.flush(), 3000, 'NATS flush after subscribing');
+    await withTimeout(conn.flush(), NATS_FLUSH_MS, 'NATS flush after subscribing');
   } catch (err) {
     notes.push(`subscribing not confirmed by the server: ${(err as Error).message}`);
   }
@@ -287,7 +288,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
     if (now >= end && lagMs === null) {
       const p0 = performance.now();
       try {
-        await withTimeout(conn.flush(), graceMs + 5000, 'NATS flush at the window end');
+        await withTimeout(conn.flush(), graceMs + WINDOW_END_FLUSH_EXTRA_MS, 'NATS flush at the window end');
         lagMs = Math.round(performance.now() - p0);
       } catch {
         lagMs = -1; // no answer: the connection problem is reported from its events
@@ -308,7 +309,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
   const endT = performance.now();
 
   // Drain: stop interest, let what the server already sent arrive.
-  await Promise.all(subs.map((sub) => withTimeout(sub.drain(), 2000, 'drain').catch(() => {
+  await Promise.all(subs.map((sub) => withTimeout(sub.drain(), NATS_DRAIN_MS, 'drain').catch(() => {
     try {
       sub.unsubscribe();
     } catch {
@@ -318,7 +319,7 @@ export async function sampleTraffic(opts: SampleOptions): Promise<SamplingResult
   watch.stop();
   const slowAfter = checkServer ? await serverSlowConsumers(plan.nats.monitoringUrl) : null;
   const closedSlow = checkServer && watch.disconnects > 0 ? await closedAsSlow(plan.nats.monitoringUrl, connectionName, startedAt) : false;
-  if (own) await withTimeout(conn.close(), 2000, 'close').catch(() => undefined);
+  if (own) await withTimeout(conn.close(), NATS_CLOSE_MS, 'close').catch(() => undefined);
 
   const measuredMs = Math.max(0, Math.min(endT, end) - start);
   const incompleteReasons: string[] = [];

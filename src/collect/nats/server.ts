@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import type { Plan } from '../../plan/schema';
 import { agentConnectionName, subscriptionWithin } from './subjects';
 import { round2 } from './pairing';
+import { CONNZ_MAX_PAGES, CONNZ_PAGE, MONITOR_FETCH_MS } from './limits';
 
 export interface FetchResult {
   ok: boolean;
@@ -16,7 +17,7 @@ export interface FetchResult {
 }
 
 /** GET a JSON document over plain HTTP with a timeout; never throws. */
-export function fetchJson(url: string, timeoutMs = 3000): Promise<FetchResult> {
+export function fetchJson(url: string, timeoutMs = MONITOR_FETCH_MS): Promise<FetchResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: FetchResult) => {
@@ -327,14 +328,14 @@ export function computeServerStats(input: {
 
 async function fetchAllConnz(base: string, query: string, timeoutMs: number): Promise<FetchResult & { list: ConnzEntry[] }> {
   const list: ConnzEntry[] = [];
-  const limit = 1024;
+  const limit = CONNZ_PAGE;
   for (let offset = 0; ; offset += limit) {
     const r = await fetchJson(`${base}/connz?${query}&limit=${limit}&offset=${offset}`, timeoutMs);
     if (!r.ok) return { ...r, list };
     const conns: ConnzEntry[] = Array.isArray(r.data?.connections) ? r.data.connections : [];
     list.push(...conns);
     const total = typeof r.data?.total === 'number' ? r.data.total : conns.length;
-    if (conns.length < limit || list.length >= total || offset > 100 * limit) return { ...r, list };
+    if (conns.length < limit || list.length >= total || offset >= (CONNZ_MAX_PAGES - 1) * limit) return { ...r, list };
   }
 }
 
@@ -344,7 +345,7 @@ export async function collectServerStats(
   opts: { monitoringUrl?: string; previous?: ServerSnapshot | null; timeoutMs?: number } = {},
 ): Promise<ServerStatsResult> {
   const base = (opts.monitoringUrl ?? plan.nats.monitoringUrl).replace(/\/+$/, '');
-  const timeoutMs = opts.timeoutMs ?? 3000;
+  const timeoutMs = opts.timeoutMs ?? MONITOR_FETCH_MS;
   const at = new Date();
   const previous = opts.previous ?? null;
   const health = await fetchJson(`${base}/healthz`, timeoutMs);
