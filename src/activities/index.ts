@@ -13,6 +13,7 @@ import { writeHourlyTrend } from '../artifacts/hourly';
 import { readWaveRecord } from '../artifacts/wave';
 import { writeFinalReports } from '../report/regenerate';
 import { collectWave, EMPTY_CARRY, type CollectionKind } from '../collect/wave-collection';
+import { sourcesFor } from '../collect/sources';
 import { CONTROL_SCOPE, measure, measureAll, TEST_SCOPE, tickMetrics, type JudgeContext } from '../judge/measurements';
 import { evaluateAlerts } from '../judge/alerts';
 import { decideRollback } from '../judge/rollback-decision';
@@ -110,7 +111,7 @@ export function createActivities(deps: ActivityDeps) {
         kind,
         name,
         seq: input.seq,
-        pool: pools.forPlan(plan),
+        sources: sourcesFor(plan, { ssh: pools }),
         carry: prev?.carry ?? EMPTY_CARRY,
         sinceMs: prev ? prev.observation.at : input.sinceMs,
         samplingWindowMs: plan.nats.sampling.window / input.timeScale,

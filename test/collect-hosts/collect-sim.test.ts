@@ -153,7 +153,7 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
 
       const c: Collection = {
         kind: 'tick', name: null, seq: 1, startedAt: hosts.startedAt, finishedAt: hosts.finishedAt, windowStart: startMs, hosts,
-        server: null, health: null, probes: null, sampling: null,
+        server: null, health: null, probes: null, sampling: null, missing: [],
       };
       const obs = toObservation(plan, c);
       expect(obs.agents.find((a) => a.host === 'dgx-2' && a.agent === 'tdd-expert')!.hostClock!.offsetMs).toBeGreaterThan(290_000);

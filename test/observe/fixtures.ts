@@ -274,6 +274,7 @@ export function makeCollection(plan: Plan, spec: CollectionSpec): Collection {
     health: healthOf(plan, spec),
     probes: probes(plan, spec.kind, f, START + spec.atMs),
     sampling: samplingOf(plan, spec),
+    missing: [],
   };
 }
 
