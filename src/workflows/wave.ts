@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { parseDuration } from '../plan/duration';
+import { collectionBudget } from '../collect/budget';
 import {
   abortSignal,
   acknowledgeAlertUpdate,
@@ -60,10 +61,10 @@ export async function waveWorkflow(input: WaveInput): Promise<import('./status')
   const plan = input.plan;
   const now = () => Date.now();
 
-  // Activity timeouts follow the plan: collection is bounded by the SSH timeouts, a checkpoint adds
-  // the NATS sampling window and the probes.
-  const collectMs = plan.ssh.connectTimeout + 2 * plan.ssh.commandTimeout + 30_000;
-  const checkpointMs = collectMs + plan.nats.sampling.window + 5 * 60_000;
+  // Activity timeouts follow the plan: the sources' worst-case collection (src/collect/budget.ts),
+  // plus 30 s to record and judge a tick or the baseline, 5 min to judge, write and render a checkpoint.
+  const collectMs = Math.max(collectionBudget(plan, 'baseline'), collectionBudget(plan, 'tick')) + 30_000;
+  const checkpointMs = collectionBudget(plan, 'checkpoint') + 5 * 60_000;
   const tickActs = proxyActivities<Activities>({
     startToCloseTimeout: collectMs,
     // Activities heartbeat every 5 s: a worker that died mid-collection is noticed within 20 s.
