@@ -406,6 +406,8 @@ export function errorLogOf(plan: Plan, c: Collection, max: number): CheckpointRe
 
 export function gapsOf(plan: Plan, c: Collection): string[] {
   const g: string[] = [];
+  // A source that failed says why (wave-collection.ts); the lines below say what is missing.
+  for (const m of c.missing) g.push(`${m.source} failed: ${m.error}`);
   const h = c.hosts;
   if (!h) g.push('hosts not collected');
   else {

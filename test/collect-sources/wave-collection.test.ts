@@ -12,6 +12,7 @@ import { fakeProbes } from '../../src/collect/sources/probes/fake';
 import { fakeSampling } from '../../src/collect/sources/sampling/fake';
 import type { ServerSnapshot } from '../../src/collect/nats/server';
 import { makeCollection, wave2Plan } from '../observe/fixtures';
+import { gapsOf } from '../../src/observe/to-checkpoint-record';
 
 const plan = wave2Plan();
 const crafted = makeCollection(plan, { kind: 'checkpoint', name: 'T+1h', seq: 12, atMs: 3_600_000, sinceMs: 3_300_000, withBaseline: true });
@@ -104,6 +105,8 @@ describe('collectWave over fake sources', () => {
     expect(collection.missing).toEqual([{ source: 'hosts', error: 'ssh pool is closed' }]);
     for (const n of ['probes', 'sampling', 'health', 'server'] as const) expect(collection[n]).toBe(crafted[n]);
     expect(progress).toContain('hosts failed: ssh pool is closed');
+    // the reason reaches the checkpoint record's gaps, beside what is missing
+    expect(gapsOf(plan, collection)).toEqual(expect.arrayContaining(['hosts failed: ssh pool is closed', 'hosts not collected']));
     // the failed source's carry stays as it was: the next collection reads the journal from the old cursors
     expect(carry.cursors).toEqual(carryIn.cursors);
     expect(carry.server?.at).toBe('2026-01-23T13:00:00.000Z');
