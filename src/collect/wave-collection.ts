@@ -59,6 +59,8 @@ export async function collectWave(plan: Plan, o: CollectOptions): Promise<{ coll
       results[s.name] = out.result;
       if (out.carry) carry = { ...carry, ...out.carry };
     } catch (err) {
+      // A cancelled activity is not a source that failed: let the cancellation end the collection.
+      if (o.signal?.aborted) throw err;
       const error = err instanceof Error ? err.message : String(err);
       progress(`${s.name} failed: ${error}`);
       missing.push({ source: s.name, error });

@@ -120,6 +120,15 @@ describe('collectWave over fake sources', () => {
     expect(collection.health).toBe(crafted.health);
     expect(carry.server).toEqual(carryIn.server);
   });
+
+  it('a cancelled collection fails as cancelled: nothing is recorded as a missing source', async () => {
+    const ac = new AbortController();
+    const aborted = new Error('The operation was aborted');
+    const f = fakes(0, { hosts: aborted });
+    const sources = [f.server, f.health, f.sampling, f.hosts, f.probes];
+    ac.abort();
+    await expect(collectWave(plan, { kind: 'tick', seq: 3, sources, carry: carryIn, sinceMs: 1000, signal: ac.signal })).rejects.toBe(aborted);
+  });
 });
 
 describe('sourcesFor', () => {
