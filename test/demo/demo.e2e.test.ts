@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { freePort } from '../../src/stack/nats-server';
 import { startTemporalDevServer } from '../../src/stack/temporal-server';
-import type { DemoOutcome } from '../../src/cli/demo';
+import type { DemoOutcome } from '../../src/cli/demo/outcome';
 
 jest.setTimeout(300_000);
 

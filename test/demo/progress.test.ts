@@ -3,7 +3,8 @@
 // next checkpoint in plan time, and the output folders of a run.
 import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
-import { DemoProgress, demoOutputs } from '../../src/cli/demo';
+import { DemoProgress } from '../../src/cli/demo/progress';
+import { demoOutputs } from '../../src/cli/demo/outcome';
 import type { WaveStatus } from '../../src/workflows/status';
 
 const START = Date.UTC(2025, 0, 1);

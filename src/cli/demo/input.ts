@@ -1,0 +1,49 @@
+// The demo's input, checked before anything starts: the plan, the scenario, the time scale and the
+// ports. A problem here is the user's (exit 2), not a failure to run.
+import { loadPlan, PlanError } from '../../plan/load';
+import type { Plan } from '../../plan/schema';
+import { loadScenario, parseTimeScale, ScenarioError, type Scenario } from '../../sim/scenario';
+import { timeScaleProblem } from '../../workflows/requests';
+import type { Policy } from '../../workflows/status';
+
+export interface DemoOptions {
+  plan: string;
+  scenario?: string;
+  timeScale: string;
+  json?: boolean;
+  stateDir: string;
+  temporalPort: string;
+  uiPort: string;
+  policy: Policy;
+}
+
+export class DemoInputError extends Error {}
+
+export interface DemoInput {
+  plan: Plan;
+  scenario: Scenario | null;
+  timeScale: number;
+  temporalPort: number;
+  uiPort: number;
+}
+
+/** The options read and checked; throws DemoInputError with one line for the user. */
+export function readDemoInput(o: DemoOptions): DemoInput {
+  let plan: Plan;
+  let scenario: Scenario | null = null;
+  try {
+    plan = loadPlan(o.plan);
+    if (o.scenario) scenario = loadScenario(o.scenario, plan);
+  } catch (err) {
+    if (err instanceof PlanError || err instanceof ScenarioError) throw new DemoInputError(err.message);
+    throw err;
+  }
+  const timeScale = parseTimeScale(o.timeScale) ?? NaN;
+  const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
+  if (badScale) throw new DemoInputError(`--time-scale: ${badScale}`);
+  const temporalPort = Number(o.temporalPort);
+  const uiPort = Number(o.uiPort);
+  for (const [flag, v] of [['--temporal-port', temporalPort], ['--ui-port', uiPort]] as const)
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new DemoInputError(`${flag}: expected a port number, got "${flag === '--ui-port' ? o.uiPort : o.temporalPort}"`);
+  return { plan, scenario, timeScale, temporalPort, uiPort };
+}
