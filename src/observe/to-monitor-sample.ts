@@ -5,16 +5,12 @@ import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { MonitorSample } from '../artifacts/types';
 import { compareUnitSamples } from '../collect/hosts/samples';
-import { cpuPctOf, hostSamples, memoryOf, previousUnit, probeResults, type Previous } from './to-observation';
+import { memoryOf } from './agents';
+import { hostSamples } from './hosts';
+import { instanceMessages } from './nats';
+import { cpuPctOf, previousUnit, type Previous } from './previous';
+import { probeResults } from './probes';
 import { iso, roleOf } from './readings';
-
-/** Messages one agent instance handled in the window (its named connection's /connz delta); null when unknown. */
-export function instanceMessages(c: Collection, host: string, agent: string): number | null {
-  const s = c.server;
-  if (!s || !s.reachable) return null;
-  const i = s.instances.find((x) => x.host === host && x.agent === agent);
-  return i?.delta ? i.delta.handled : null;
-}
 
 /**
  * `previous` (the collection before, or its unitCounters) gives CPU % and the restarts since then;

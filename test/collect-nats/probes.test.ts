@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { startNatsServer, freePort, type NatsServerHandle } from '../../src/stack/nats-server';
 import { startSimAgents, type SimAgents, type UnitStateSource } from '../../src/sim/nats-agents';
 import { probeAgents, runProbe, REPROBE_REQUESTS } from '../../src/collect/nats/probes';
-import { probeResult } from '../../src/observe/to-observation';
+import { probeResult } from '../../src/observe/probes';
 import { collectServerStats } from '../../src/collect/nats/server';
 import { natsHealth } from '../../src/collect/nats/health';
 import { connect, type NatsConnection } from '../../src/collect/nats/client';
