@@ -7,8 +7,7 @@ import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
 import { connectClient, defaultWaveId, refuseMalformed, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
-import { parseTimeScale } from '../sim/scenario';
-import { timeScaleProblem } from '../workflows/requests';
+import { readTimeScale } from './time-scale';
 import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
@@ -68,9 +67,9 @@ program
   .option('--id <id>', 'wave id (default: <wave>-<time>); also lets this wave run beside a running wave of the same plan (its files then go under <output.dir>/waves/<id>/)')
   .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
     const plan = loadPlan(o.plan);
-    const timeScale = parseTimeScale(o.timeScale) ?? NaN;
-    const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
-    if (badScale) throw new WaveCommandError(`--time-scale: ${badScale}`, 2);
+    const scale = readTimeScale(o.timeScale);
+    if (scale.problem !== null) throw new WaveCommandError(scale.problem, 2);
+    const timeScale = scale.scale;
     const startAtMs = parseStartAt(o.startAt);
     if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
     const waveId = o.id ?? defaultWaveId(plan, new Date());

@@ -6,11 +6,12 @@ import { createWaveWorker } from '../worker/worker';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
 import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
-import { loadScenario, parseTimeScale, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
+import { loadScenario, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
 import { runScenario } from '../sim/scenario-runner';
 import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
 import { sayErr } from './terminal';
+import { readTimeScale } from './time-scale';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -43,8 +44,9 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
     .action(async (o: { plan: string; scenario?: string; startAt: string; timeScale: string }) => {
       // Everything is checked before anything starts.
       const plan = loadPlan(o.plan);
-      const timeScale = parseTimeScale(o.timeScale);
-      if (timeScale === null) throw new WaveCommandError(`--time-scale: expected a positive number, got "${o.timeScale}"`, 2);
+      const scale = readTimeScale(o.timeScale);
+      if (scale.problem !== null) throw new WaveCommandError(scale.problem, 2);
+      const timeScale = scale.scale;
       const startAtMs = parseStartAt(o.startAt);
       if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
       let scenario: Scenario | null = null;

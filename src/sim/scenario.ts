@@ -464,9 +464,3 @@ export function placeFaults(scenario: Scenario, startAtMs: number, timeScale: nu
     return { fault, startMs, endMs: fault.forMs === null ? null : startMs + fault.forMs / timeScale };
   });
 }
-
-/** Parses --time-scale: a positive finite number. Null when malformed. */
-export function parseTimeScale(text: string | number): number | null {
-  const n = typeof text === 'number' ? text : /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : null;
-}

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
-import { FAULT_KINDS, loadScenario, parseScenarioText, parseTimeScale, placeFaults, ScenarioError, type Scenario } from '../../src/sim/scenario';
+import { FAULT_KINDS, loadScenario, parseScenarioText, placeFaults, ScenarioError, type Scenario } from '../../src/sim/scenario';
 
 const plan = loadPlan(join(__dirname, '../../plans/local.yaml'));
 const HOUR = 3_600_000;
@@ -178,12 +178,6 @@ test('placing faults: plan time divided by the time scale, from the monitoring s
   ]);
   expect(placeFaults(s, start, 1)[0].startMs - start).toBe(3 * HOUR);
   expect(() => placeFaults(s, start, 0)).toThrow(/time scale/);
-});
-
-test('--time-scale (--start-at: test/plan/start-at.test.ts)', () => {
-  expect(parseTimeScale('720')).toBe(720);
-  expect(parseTimeScale('1.5')).toBe(1.5);
-  for (const bad of ['0', '-3', 'fast', '', '1e3']) expect(parseTimeScale(bad)).toBeNull();
 });
 
 describe('the example scenarios in scenarios/', () => {

@@ -121,7 +121,7 @@ test('bad input is refused before anything starts (exit 2)', async () => {
   expect(await bad.exited).toBe(2);
   expect(bad.stderr()).toBe(`${join(dir, 'bad.yaml')}: invalid scenario\n  faults[0].target.agent: unknown agent "dns-expert"; the plan's agents are network-expert, tdd-expert, nix-expert, qa-expert\n`);
   for (const [args, msg] of [
-    [['--time-scale', '0'], 'wavewatch: --time-scale: expected a positive number, got "0"\n'],
+    [['--time-scale', '0.5'], 'wavewatch: --time-scale: time scale must be a number from 1 to 100000 (1 = real time), got "0.5"\n'],
     [['--start-at', 'soon'], 'wavewatch: --start-at: expected an ISO time, "now" or "-2h", got "soon"\n'],
   ] as const) {
     const r = sim([...args]);

@@ -2,8 +2,8 @@
 // ports. A problem here is the user's (exit 2), not a failure to run.
 import { loadPlan, PlanError } from '../../plan/load';
 import type { Plan } from '../../plan/schema';
-import { loadScenario, parseTimeScale, ScenarioError, type Scenario } from '../../sim/scenario';
-import { timeScaleProblem } from '../../workflows/requests';
+import { loadScenario, ScenarioError, type Scenario } from '../../sim/scenario';
+import { readTimeScale } from '../time-scale';
 import type { Policy } from '../../workflows/status';
 
 export interface DemoOptions {
@@ -38,12 +38,11 @@ export function readDemoInput(o: DemoOptions): DemoInput {
     if (err instanceof PlanError || err instanceof ScenarioError) throw new DemoInputError(err.message);
     throw err;
   }
-  const timeScale = parseTimeScale(o.timeScale) ?? NaN;
-  const badScale = timeScaleProblem(timeScale, JSON.stringify(o.timeScale));
-  if (badScale) throw new DemoInputError(`--time-scale: ${badScale}`);
+  const scale = readTimeScale(o.timeScale);
+  if (scale.problem !== null) throw new DemoInputError(scale.problem);
   const temporalPort = Number(o.temporalPort);
   const uiPort = Number(o.uiPort);
   for (const [flag, v] of [['--temporal-port', temporalPort], ['--ui-port', uiPort]] as const)
     if (!Number.isInteger(v) || v < 1 || v > 65535) throw new DemoInputError(`${flag}: expected a port number, got "${flag === '--ui-port' ? o.uiPort : o.temporalPort}"`);
-  return { plan, scenario, timeScale, temporalPort, uiPort };
+  return { plan, scenario, timeScale: scale.scale, temporalPort, uiPort };
 }
