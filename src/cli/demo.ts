@@ -10,7 +10,7 @@ import { Option, type Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import type { Plan } from '../plan/schema';
 import { connectClient, defaultWaveId, startWave } from '../client/waves';
-import { formatPlanTime } from '../sim/scenario';
+import { formatDuration } from '../plan/duration';
 import { printJson, sayErr } from './terminal';
 import { DemoInputError, readDemoInput, type DemoOptions } from './demo/input';
 import { makeIo } from './demo/io';
@@ -57,7 +57,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     running = { client, waveId };
     writeFileSync(runningFile, JSON.stringify({ waveId, address: temporal.address, pid: process.pid }));
     const webUrl = temporal.webBase ? `${temporal.webBase}/namespaces/default/workflows/${waveId}` : null;
-    io.say(`wave ${waveId} started: ${plan.wave.title}, ${formatPlanTime(plan.wave.duration)} compressed ×${timeScale} (${(plan.wave.duration / timeScale / 1000).toFixed(0)} s)${scenario ? `, scenario ${scenario.name}` : ''}`);
+    io.say(`wave ${waveId} started: ${plan.wave.title}, ${formatDuration(plan.wave.duration)} compressed ×${timeScale} (${(plan.wave.duration / timeScale / 1000).toFixed(0)} s)${scenario ? `, scenario ${scenario.name}` : ''}`);
     io.say(webUrl ? `Web UI: ${webUrl}` : `Web UI: not found at 127.0.0.1:${uiPort} (the Temporal server at ${temporal.address} was already running)`);
     if (scenario) startScenario(scenario, fleet, { startAtMs, timeScale }, io, teardown);
 

@@ -6,7 +6,8 @@ import { createWaveWorker } from '../worker/worker';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
 import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
-import { loadScenario, placeFaults, formatPlanTime, ScenarioError, type Scenario } from '../sim/scenario';
+import { formatDuration } from '../plan/duration';
+import { loadScenario, placeFaults, ScenarioError, type Scenario } from '../sim/scenario';
 import { runScenario } from '../sim/scenario-runner';
 import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
@@ -78,7 +79,7 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
         ? runScenario(scenario, fleet, {
             startAtMs,
             timeScale,
-            onEvent: (e) => sayErr(`${new Date(e.at).toISOString()} T+${formatPlanTime(e.planMs)}  ${e.text}`),
+            onEvent: (e) => sayErr(`${new Date(e.at).toISOString()} T+${formatDuration(e.planMs)}  ${e.text}`),
             onError: (err, what) => sayErr(`fault effect failed (${what}): ${(err as Error)?.message ?? err}`),
           })
         : null;

@@ -21,15 +21,21 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(total) ? Math.round(total) : null;
 }
 
-/** Formats milliseconds compactly ("1h30m", "250ms"); the inverse of parseDuration for whole units. */
+/**
+ * Formats milliseconds compactly ("25h", "1h30m", "250ms"), as plans and scenario files write them:
+ * hours are not folded into days (a wave is counted in hours), nothing below zero ("0s"). The
+ * inverse of parseDuration for whole units. The one duration formatter outside the reports.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  let rest = Math.round(ms / 1000);
+  const v = Math.round(ms);
+  if (!(v > 0)) return '0s';
+  if (v < 1000) return `${v}ms`;
+  let rest = Math.round(v / 1000);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
   }
-  return parts.join('') || '0s';
+  return parts.join('');
 }

@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../plan/duration';
+import { formatDuration, parseDuration } from '../plan/duration';
 import type { Plan } from '../plan/schema';
 
 export const FAULT_KINDS = [
@@ -303,20 +303,6 @@ function planTime(v: string | number | undefined, field: string, problems: strin
   return ms;
 }
 
-/** Plan time in hours, minutes, seconds ("25h", "1h30m", "0s"), as scenario files write it. */
-export function formatPlanTime(ms: number): string {
-  if (ms <= 0) return '0s';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  let rest = Math.round(ms / 1000);
-  let out = '';
-  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${unit}`;
-    rest -= n * size;
-  }
-  return out;
-}
-
 function targetText(t: FaultTarget): string {
   if (t.agent && t.host) return `${t.agent}@${t.host}`;
   if (t.agent) return `${t.agent} on every host`;
@@ -327,7 +313,7 @@ function targetText(t: FaultTarget): string {
 export function describeFault(f: FaultEffect, target: FaultTarget, atMs: number, forMs: number | null): string {
   const scope = KINDS[f.fault].scope;
   const where = scope === 'server' ? 'the NATS server' : scope === 'host' ? (target.host ?? 'every host') : targetText(target);
-  const when = `T+${formatPlanTime(atMs)}${forMs === null ? '' : ` for ${formatPlanTime(forMs)}`}`;
+  const when = `T+${formatDuration(atMs)}${forMs === null ? '' : ` for ${formatDuration(forMs)}`}`;
   const what = (() => {
     switch (f.fault) {
       case 'latency':
@@ -337,7 +323,7 @@ export function describeFault(f: FaultEffect, target: FaultTarget, atMs: number,
       case 'drop-replies':
         return `drop-replies ${f.pct}%`;
       case 'crash':
-        return forMs === null ? 'crash' : `crash loop${f.intervalMs === null ? '' : ` every ${formatPlanTime(f.intervalMs)}`}`;
+        return forMs === null ? 'crash' : `crash loop${f.intervalMs === null ? '' : ` every ${formatDuration(f.intervalMs)}`}`;
       case 'stop':
         return 'stop';
       case 'single-publish':
@@ -375,7 +361,7 @@ function checkFault(raw: RawFault, i: number, plan: Plan | null, problems: strin
   const atMs = planTime(raw.at, `${at}.at`, problems, true);
   const forMs = planTime(raw.for, `${at}.for`, problems, false);
   if (plan && atMs !== null && atMs >= plan.wave.duration)
-    problems.push(`${at}.at: ${formatPlanTime(atMs)} is not before the wave's end (${formatPlanTime(plan.wave.duration)})`);
+    problems.push(`${at}.at: ${formatDuration(atMs)} is not before the wave's end (${formatDuration(plan.wave.duration)})`);
 
   const target: FaultTarget = { ...(raw.target?.host !== undefined ? { host: raw.target.host } : {}), ...(raw.target?.agent !== undefined ? { agent: raw.target.agent } : {}) };
   if (!(FAULT_KINDS as readonly string[]).includes(raw.fault)) {

@@ -146,13 +146,27 @@ describe('durations', () => {
     expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
   test.each(['', '5', 'm5', '-5m', '5 m', '5x', 'h'])('rejects %p', (text) => expect(parseDuration(text)).toBeNull());
+  // One formatter for plans, scenarios, the CLI and the demo: hours are not folded into days (a
+  // wave is counted in hours; it printed "1d" for a 24 h wave before), nothing below "0s".
+  test.each([
+    [86_400_000, '24h'],
+    [90_000_000 + 30 * 60_000, '25h30m'],
+    [5_400_000, '1h30m'],
+    [61_000, '1m1s'],
+    [1500, '2s'],
+    [999.6, '1s'],
+    [250, '250ms'],
+    [0, '0s'],
+    [-5000, '0s'],
+    [Number.NaN, '0s'],
+  ])('formats %p as %p', (ms, text) => expect(formatDuration(ms)).toBe(text));
 });
 
 describe('wavewatch plan validate', () => {
   const cli = join(ROOT, 'bin/wavewatch.js');
   test('a valid plan: exit 0, and --json lists the checkpoints by name', () => {
     const out = execFileSync(process.execPath, [cli, 'plan', 'validate', join(ROOT, 'plans/wave2.yaml'), '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual(expect.objectContaining({ valid: true, checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'] }));
+    expect(JSON.parse(out)).toEqual(expect.objectContaining({ valid: true, duration: '24h', checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'] }));
   });
   test('a broken plan: exit 2, one line per problem, no stack trace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));

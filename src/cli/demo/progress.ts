@@ -1,6 +1,6 @@
 // The demo's live progress for people: successive wave statuses turned into the lines worth printing
 // (what changed since the last one) and a one-line bar to the next checkpoint, in plan time.
-import { formatPlanTime } from '../../sim/scenario';
+import { formatDuration } from '../../plan/duration';
 import type { AlertStatus, WaveStatus } from '../../workflows/status';
 
 const VERDICT_MARK: Record<string, string> = { PASS: '✔', WARNING: '!', FAIL: '✖' };
@@ -24,7 +24,7 @@ export class DemoProgress {
   /** The lines worth printing for this status (changes since the previous call). */
   changes(s: WaveStatus, nowMs: number): string[] {
     const out: string[] = [];
-    const t = (iso: string | null | undefined) => `T+${formatPlanTime(this.planMs(s, iso ? Date.parse(iso) : nowMs))}`;
+    const t = (iso: string | null | undefined) => `T+${formatDuration(this.planMs(s, iso ? Date.parse(iso) : nowMs))}`;
     for (const cp of s.checkpoints) {
       if (!cp.verdict || this.checkpoints.has(cp.name)) continue;
       this.checkpoints.add(cp.name);
@@ -91,7 +91,7 @@ export class DemoProgress {
     const wall = left >= 1000 ? `${(left / 1000).toFixed(0)} s` : `${Math.max(0, left)} ms`;
     const what = left <= 0 ? `${next ? next.name : 'final'} collecting…` : `${next ? next.name : 'end'} in ${wall}`;
     return (
-      `T+${formatPlanTime(this.planMs(s, nowMs))} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${what}` +
+      `T+${formatDuration(this.planMs(s, nowMs))} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${what}` +
       ` · ticks ${s.interim.ticks}${s.interim.skippedTicks ? ` (${s.interim.skippedTicks} skipped)` : ''} · ${firing} alert${firing === 1 ? '' : 's'} firing · ${s.phase}`
     );
   }

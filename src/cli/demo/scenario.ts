@@ -1,7 +1,8 @@
 // A scenario's faults injected into the demo's fleet on the wave's clock, each effect said as it
 // happens; stopped with the rest (the faults are not reverted: the fleet goes too).
 import { firstLine } from '../../client/waves';
-import { formatPlanTime, type Scenario } from '../../sim/scenario';
+import { formatDuration } from '../../plan/duration';
+import type { Scenario } from '../../sim/scenario';
 import { runScenario, type ScenarioEvent } from '../../sim/scenario-runner';
 import type { LocalFleet } from '../../stack/local-stack';
 import type { Io } from './io';
@@ -12,7 +13,7 @@ export function startScenario(scenario: Scenario, fleet: LocalFleet, clock: { st
   const run = runScenario(scenario, fleet, {
     startAtMs: clock.startAtMs,
     timeScale: clock.timeScale,
-    onEvent: (e: ScenarioEvent) => io.say(`⚡ T+${formatPlanTime(e.planMs)}  ${e.text}`),
+    onEvent: (e: ScenarioEvent) => io.say(`⚡ T+${formatDuration(e.planMs)}  ${e.text}`),
     onError: (err, what) => io.say(`⚡ fault effect failed (${what}): ${firstLine(err)}`),
   });
   teardown.add('scenario', () => run.stop({ revert: false }));
