@@ -15,6 +15,7 @@
 //   WAVEWATCH_SMTP_NAME           the client's name in EHLO (default: the machine's host name)
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../plan/duration';
+import { parsePort } from '../plan/port';
 
 export type StartTls = 'required' | 'opportunistic' | 'never';
 
@@ -82,8 +83,8 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
   let port = secure ? 465 : user ? 587 : 25;
   const portRaw = get('PORT');
   if (portRaw !== undefined) {
-    const n = Number(portRaw);
-    if (!/^\d+$/.test(portRaw) || n < 1 || n > 65535) problems.push(`${P}PORT: expected a port 1–65535, got "${portRaw}"`);
+    const n = parsePort(portRaw);
+    if (n === null) problems.push(`${P}PORT: expected a port 1–65535, got "${portRaw}"`);
     else port = n;
   }
 

@@ -1,6 +1,7 @@
 // The demo's input, checked before anything starts: the plan, the scenario, the time scale and the
 // ports. A problem here is the user's (exit 2), not a failure to run.
 import { loadPlan, PlanError } from '../../plan/load';
+import { parsePort } from '../../plan/port';
 import type { Plan } from '../../plan/schema';
 import { loadScenario, ScenarioError, type Scenario } from '../../sim/scenario';
 import { readTimeScale } from '../time-scale';
@@ -40,9 +41,12 @@ export function readDemoInput(o: DemoOptions): DemoInput {
   }
   const scale = readTimeScale(o.timeScale);
   if (scale.problem !== null) throw new DemoInputError(scale.problem);
-  const temporalPort = Number(o.temporalPort);
-  const uiPort = Number(o.uiPort);
-  for (const [flag, v] of [['--temporal-port', temporalPort], ['--ui-port', uiPort]] as const)
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new DemoInputError(`${flag}: expected a port number, got "${flag === '--ui-port' ? o.uiPort : o.temporalPort}"`);
+  const port = (flag: string, text: string): number => {
+    const n = parsePort(text);
+    if (n === null) throw new DemoInputError(`${flag}: expected a port number, got "${text}"`);
+    return n;
+  };
+  const temporalPort = port('--temporal-port', o.temporalPort);
+  const uiPort = port('--ui-port', o.uiPort);
   return { plan, scenario, timeScale: scale.scale, temporalPort, uiPort };
 }
