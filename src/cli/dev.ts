@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { loadPlan } from '../plan/load';
 import { startNatsServer } from '../stack/nats-server';
@@ -61,7 +62,7 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
         const info = readInfo();
         if (info) return say(`up: Temporal ${info.temporal}, Web UI ${info.ui}, NATS ${info.nats} (monitoring ${info.natsMonitoring}); state in ${DEV_DIR}`);
         if (child.exitCode !== null) break;
-        await new Promise((r) => setTimeout(r, 300));
+        await sleep(300);
       }
       throw new WaveCommandError(`the dev stack did not start; see ${join(DEV_DIR, 'stack.log')}`);
     });
@@ -94,7 +95,7 @@ export function registerDevCommands(program: Command, _settings: () => TemporalS
       if (!info) return say('the dev stack is not running');
       process.kill(info.pid, 'SIGTERM');
       const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && existsSync(PID_FILE)) await new Promise((r) => setTimeout(r, 200));
+      while (Date.now() < deadline && existsSync(PID_FILE)) await sleep(200);
       say('down');
     });
 

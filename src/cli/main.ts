@@ -1,5 +1,6 @@
 // `wavewatch`: the operator's entry point. Every failure is one line on stderr and a non-zero exit
 // (2: bad input, 1: could not do it), never a stack trace.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { loadPlan, PlanError } from '../plan/load';
 import { formatDuration } from '../plan/duration';
@@ -109,7 +110,7 @@ program
       const s = await waveStatus(c, waveId);
       redraw(formatStatus(s));
       if (s.phase === 'completed' || s.phase === 'aborted') return;
-      await new Promise((r) => setTimeout(r, intervalMs));
+      await sleep(intervalMs);
     }
   });
 

@@ -3,12 +3,12 @@
 import type { Plan } from '../plan/schema';
 import type { Reading, Role } from '../artifacts/types';
 
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** An ISO time for a number of epoch ms, or null when there is none (or it is not a real time). */
-export const isoOrNull = (ms: number | null | undefined): string | null => (typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? iso(ms) : null);
-
-export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isoOrNull = (ms: number | null | undefined): string | null => (isNum(ms) && ms > 0 ? iso(ms) : null);
 
 /** A Reading: the value when it is a finite number, else null with `reasonIfMissing`. `caveat` goes with a value. */
 export function reading(value: number | null | undefined, reasonIfMissing: string, opts: { samples?: number; caveat?: string } = {}): Reading {

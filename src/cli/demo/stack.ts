@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Plan } from '../../plan/schema';
 import { startLocalFleet, type LocalFleet } from '../../stack/local-stack';
@@ -15,7 +16,6 @@ import type { Io } from './io';
 import { killOnExit, type Interrupts, type Teardown } from './lifecycle';
 
 const BIN = resolve(__dirname, '../../../bin/wavewatch.js');
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DemoTemporal {
   address: string;

@@ -3,13 +3,14 @@
 // demo that was interrupted (their fleet is gone; this run's worker would otherwise pick them up).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { firstLine, waveStatus, WaveCommandError } from '../../client/waves';
 import type { WaveStatus } from '../../workflows/status';
 import type { Io } from './io';
 import type { Interrupts } from './lifecycle';
 import { DemoProgress } from './progress';
-import { checkWorkerAlive, sleep } from './stack';
+import { checkWorkerAlive } from './stack';
 
 /**
  * Polls the wave's status and prints its progress until its phase is final; null when interrupted.
