@@ -4,11 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, Option } from 'commander';
 import { loadPlan, PlanError } from '../plan/load';
 import { formatDuration } from '../plan/duration';
-import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { temporalSettings, type TemporalSettings } from '../client/connection';
 import { connectClient, defaultWaveId, refuseMalformed, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
-import { readTimeScale } from './time-scale';
+import { waveClockOf } from './wave-clock';
 import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
@@ -68,11 +67,7 @@ program
   .option('--id <id>', 'wave id (default: <wave>-<time>); also lets this wave run beside a running wave of the same plan (its files then go under <output.dir>/waves/<id>/)')
   .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
     const plan = loadPlan(o.plan);
-    const scale = readTimeScale(o.timeScale);
-    if (scale.problem !== null) throw new WaveCommandError(scale.problem, 2);
-    const timeScale = scale.scale;
-    const startAtMs = parseStartAt(o.startAt);
-    if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
+    const { timeScale, startAtMs } = waveClockOf(o);
     const waveId = o.id ?? defaultWaveId(plan, new Date());
     if (!/^[A-Za-z0-9][A-Za-z0-9._:+-]{0,127}$/.test(waveId)) throw new WaveCommandError(`--id: expected letters, digits and . _ : + -, got "${waveId}"`, 2);
     const c = await client();

@@ -5,14 +5,13 @@ import { loadPlan } from '../plan/load';
 import { createWaveWorker } from '../worker/worker';
 import { WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
-import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { formatDuration } from '../plan/duration';
 import { loadScenario, placeFaults, ScenarioError, type Scenario } from '../sim/scenario';
 import { runScenario } from '../sim/scenario-runner';
 import { natsAnswers, needsOwnNats, startSimFleet } from '../sim/scenario-fleet';
 import { registerDemoCommand } from './demo';
 import { sayErr } from './terminal';
-import { readTimeScale } from './time-scale';
+import { waveClockOf } from './wave-clock';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -45,11 +44,7 @@ export function registerRunCommands(program: Command, settings: () => TemporalSe
     .action(async (o: { plan: string; scenario?: string; startAt: string; timeScale: string }) => {
       // Everything is checked before anything starts.
       const plan = loadPlan(o.plan);
-      const scale = readTimeScale(o.timeScale);
-      if (scale.problem !== null) throw new WaveCommandError(scale.problem, 2);
-      const timeScale = scale.scale;
-      const startAtMs = parseStartAt(o.startAt);
-      if (startAtMs === null) throw new WaveCommandError(`--start-at: expected ${START_AT_FORMS}, got "${o.startAt}"`, 2);
+      const { timeScale, startAtMs } = waveClockOf(o);
       let scenario: Scenario | null = null;
       if (o.scenario) {
         try {

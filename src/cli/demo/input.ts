@@ -4,7 +4,7 @@ import { loadPlan, PlanError } from '../../plan/load';
 import { parsePort } from '../../plan/port';
 import type { Plan } from '../../plan/schema';
 import { loadScenario, ScenarioError, type Scenario } from '../../sim/scenario';
-import { readTimeScale } from '../time-scale';
+import { readTimeScale } from '../wave-clock';
 import type { Policy } from '../../workflows/status';
 
 export interface DemoOptions {
