@@ -1,6 +1,7 @@
 // The demo's live progress on crafted status objects: each change printed once (checkpoint verdicts
 // with what did not pass, alerts firing and resolving, hold, rollback steps, the end), the bar to the
-// next checkpoint in plan time, and the output folders of a run.
+// next checkpoint in plan time, and the output folders of a run. A checkpoint verdict carries the
+// reports' and emails' mark (report/format VERDICT_MARK; the demo had its own ✔ ! ✖ before).
 import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
 import { DemoProgress } from '../../src/cli/demo/progress';
@@ -61,7 +62,7 @@ test('each change is printed once, in a readable order', () => {
   const cp = status((s) => {
     s.checkpoints[0] = { ...s.checkpoints[0], ranAt: iso(START + 6000), verdict: 'WARNING', criteria: [rule('zero-errors', 'pass', 0), rule('cpu-overhead', 'inconclusive', null, 'too few samples')] };
   });
-  expect(p.changes(cp, START + 7000)).toEqual(['! checkpoint T+1h: WARNING (1 pass, 1 inconclusive)', '    inconclusive cpu-overhead: no data — too few samples']);
+  expect(p.changes(cp, START + 7000)).toEqual(['⚠️ checkpoint T+1h: WARNING (1 pass, 1 inconclusive)', '    inconclusive cpu-overhead: no data — too few samples']);
   expect(p.changes(cp, START + 7500)).toEqual([]);
 
   const firing = status((s) => {

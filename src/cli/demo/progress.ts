@@ -1,9 +1,8 @@
 // The demo's live progress for people: successive wave statuses turned into the lines worth printing
 // (what changed since the last one) and a one-line bar to the next checkpoint, in plan time.
 import { formatDuration } from '../../plan/duration';
+import { VERDICT_MARK } from '../../report/format';
 import type { AlertStatus, WaveStatus } from '../../workflows/status';
-
-const VERDICT_MARK: Record<string, string> = { PASS: '✔', WARNING: '!', FAIL: '✖' };
 
 /** Turns successive status objects into lines for people: what changed since the last one, and a progress line. */
 export class DemoProgress {
@@ -32,7 +31,7 @@ export class DemoProgress {
       for (const r of cp.criteria) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
       const bad = cp.criteria.filter((r) => r.outcome !== 'pass' && r.outcome !== 'waived');
       const summary = [...counts].map(([o, n]) => `${n} ${o}`).join(', ') || 'no criteria';
-      out.push(`${VERDICT_MARK[cp.verdict] ?? '?'} checkpoint ${cp.name}: ${cp.verdict} (${summary})${cp.note ? ` — ${cp.note}` : ''}`);
+      out.push(`${VERDICT_MARK[cp.verdict as keyof typeof VERDICT_MARK] ?? '?'} checkpoint ${cp.name}: ${cp.verdict} (${summary})${cp.note ? ` — ${cp.note}` : ''}`);
       for (const r of bad.slice(0, 6)) out.push(`    ${r.outcome.padEnd(12)} ${r.title}: ${r.value ?? 'no data'}${r.note ? ` — ${r.note.slice(0, 140)}` : ''}`);
       if (bad.length > 6) out.push(`    … and ${bad.length - 6} more`);
     }
