@@ -12,7 +12,7 @@ import { fakeProbes } from '../../src/collect/sources/probes/fake';
 import { fakeSampling } from '../../src/collect/sources/sampling/fake';
 import type { ServerSnapshot } from '../../src/collect/nats/server';
 import { makeCollection, wave2Plan } from '../observe/fixtures';
-import { gapsOf } from '../../src/observe/to-checkpoint-record';
+import { gapsOf } from '../../src/observe/gaps';
 
 const plan = wave2Plan();
 const crafted = makeCollection(plan, { kind: 'checkpoint', name: 'T+1h', seq: 12, atMs: 3_600_000, sinceMs: 3_300_000, withBaseline: true });
