@@ -1,21 +1,21 @@
-// Test vs control, and checkpoint vs the wave's T+0 baseline, through the canary judge — the
-// spec's comparison metrics (error rate, latency, memory, CPU, uptime) as Kayenta-style metrics:
-// latency is critical (a degradation vetoes); errors and uptime are counts judged by CLES.
+// Test vs control through the canary judge — the only test-vs-control comparison: the reports render
+// it. The spec's comparison metrics (error rate, latency, memory, CPU, uptime) as Kayenta-style
+// metrics: latency is critical (a degradation vetoes); errors and uptime are counts judged by CLES.
+// The absolute floors are the registry's (src/plan/metrics.ts).
 // The result is the content of comparison.json; it informs, the plan's criteria decide.
 import type { Plan } from '../plan/schema';
+import { comparedQuantity, noiseFloor } from '../plan/metrics';
 import { judgeCanary, type CanaryInput, type CanaryJudgeOptions, type CanaryJudgement, type CanaryMetricConfig } from './canary-judge';
-import { isCheckpoint, type Observation, type Role } from './observations';
+import { type Observation, type Role } from './observations';
 import { selectWindow, type WindowKind } from './windows';
 import { isActive } from './uptime';
 
-const MiB = 1024 * 1024;
-
 export function comparisonMetrics(plan: Plan): Record<'latency' | 'errorRate' | 'memory' | 'cpu' | 'uptime', CanaryMetricConfig> {
   return {
-    latency: { name: 'latency_ms', direction: 'increase', critical: true, effectSize: 'meanRatio', maxRelativeChange: 0.2, minAbsoluteDifference: plan.nats.probe.minLatencyDifferenceMs },
+    latency: { name: 'latency_ms', direction: 'increase', critical: true, effectSize: 'meanRatio', maxRelativeChange: 0.2, minAbsoluteDifference: noiseFloor('probe.p50_ms', plan) },
     errorRate: { name: 'error_rate_pct', direction: 'increase', effectSize: 'cles', clesMargin: 0.1, nanStrategy: 'remove' },
-    memory: { name: 'memory_bytes', direction: 'increase', effectSize: 'meanRatio', maxRelativeChange: 0.1, minAbsoluteDifference: 10 * MiB },
-    cpu: { name: 'cpu_pct', direction: 'increase', effectSize: 'meanRatio', maxRelativeChange: 0.05, minAbsoluteDifference: 1 },
+    memory: { name: 'memory_bytes', direction: 'increase', effectSize: 'meanRatio', maxRelativeChange: 0.1, minAbsoluteDifference: comparedQuantity('compare.memory_overhead_pct').noiseFloor },
+    cpu: { name: 'cpu_pct', direction: 'increase', effectSize: 'meanRatio', maxRelativeChange: 0.05, minAbsoluteDifference: comparedQuantity('compare.cpu_overhead_pct').noiseFloor },
     uptime: { name: 'active', direction: 'decrease', effectSize: 'cles', clesMargin: 0.05 },
   };
 }
@@ -51,25 +51,4 @@ export function compareTestVsControl(plan: Plan, history: readonly Observation[]
   const cfg = comparisonMetrics(plan);
   const inputs: CanaryInput[] = (Object.keys(cfg) as (keyof typeof cfg)[]).map((k) => ({ config: cfg[k], test: t[k], control: c[k] }));
   return judgeCanary(inputs, opts);
-}
-
-/**
- * The newest checkpoint (its full probe and the agent samples of its window) against the T+0
- * baseline observation: latency, memory and CPU of the agents under test.
- */
-export function compareToBaseline(plan: Plan, history: readonly Observation[], startMs: number, opts: CanaryJudgeOptions = {}): CanaryJudgement | null {
-  const baseline = history.find((o) => o.kind === 'baseline');
-  const sel = selectWindow(history, 'checkpoint', startMs);
-  if (!baseline || !sel || !isCheckpoint(sel.current)) return null;
-  const cur = cohort([sel.current], 'test');
-  const base = cohort([baseline], 'test');
-  const cfg = comparisonMetrics(plan);
-  return judgeCanary(
-    [
-      { config: cfg.latency, test: cur.latency, control: base.latency },
-      { config: cfg.memory, test: cohort(sel.inWindow, 'test').memory, control: base.memory },
-      { config: cfg.cpu, test: cohort(sel.inWindow, 'test').cpu, control: base.cpu },
-    ],
-    { minSamples: 20, ...opts },
-  );
 }

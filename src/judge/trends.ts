@@ -1,9 +1,8 @@
-// Trends across monitor samples and checkpoints: deltas between checkpoints with a direction
-// (improving / degrading / stable), the memory slope per hour with its confidence interval and
-// projected exhaustion (the leak test behind memory.leak_count), restart and error trends.
-// Missing checkpoint data is a gap, never invented; interpolated points are marked and only for charts.
-import type { MetricName } from '../plan/metrics';
-import type { Measurements } from './rules';
+// Trends across monitor samples and checkpoints: the memory slope per hour with its confidence
+// interval and projected exhaustion (the leak test behind memory.leak_count, and the one memory-growth
+// estimator), the latency change between two checkpoints, restart and error trends.
+// Missing checkpoint data is a gap, never invented. A metric's better direction is in the registry
+// (src/plan/metrics.ts).
 import { isCheckpoint, type HostSample, type Observation } from './observations';
 import { linearFit } from './stats/regression';
 import { mannWhitneyU } from './stats/mann-whitney';
@@ -72,80 +71,9 @@ export function memoryLeak(
   };
 }
 
-// ---- checkpoint deltas ------------------------------------------------------------------------------
+// ---- checkpoint latency ----------------------------------------------------------------------------
 
 export type TrendDirection = 'improving' | 'degrading' | 'stable' | 'unknown';
-
-/** Which way is better for each metric (unlisted: no direction, only the delta). */
-export const METRIC_ORIENTATION: Partial<Record<MetricName, 'higher' | 'lower'>> = {
-  'agents.active_pct': 'higher',
-  'agents.inactive_count': 'lower',
-  'agents.unknown_count': 'lower',
-  'agents.restarts': 'lower',
-  'agents.crashes': 'lower',
-  'agents.uptime_pct': 'higher',
-  'clusters.working_pct': 'higher',
-  'errors.count': 'lower',
-  'errors.per_5min': 'lower',
-  'errors.rate_pct': 'lower',
-  'probe.delivery_pct': 'higher',
-  'probe.loss_count': 'lower',
-  'probe.p50_ms': 'lower',
-  'probe.p99_ms': 'lower',
-  'probe.p999_ms': 'lower',
-  'latency.degradation_pct': 'lower',
-  'data.corrupt_count': 'lower',
-  'nats.dual_publish_pct': 'higher',
-  'nats.dual_subscription_pct': 'higher',
-  'nats.publish_time_ms': 'lower',
-  'nats.connection_drops': 'lower',
-  'nats.unreachable_ticks': 'lower',
-  'hosts.unreachable_count': 'lower',
-  'system.load1_max': 'lower',
-  'system.high_load_ticks': 'lower',
-  'system.memory_used_pct_max': 'lower',
-  'system.disk_used_pct_max': 'lower',
-  'memory.leak_count': 'lower',
-  'anomalies.count': 'lower',
-  'compare.cpu_overhead_pct': 'lower',
-  'compare.memory_overhead_pct': 'lower',
-};
-
-export interface MetricDelta {
-  metric: MetricName;
-  from: number | null;
-  to: number | null;
-  delta: number | null;
-  deltaPct: number | null;
-  direction: TrendDirection;
-}
-
-/**
- * Deltas between two checkpoints' measurements. Stable when the change is within `stableRelative`
- * (default 5 %) of the earlier value or within the metric's absolute band; unknown when either side
- * has no value (a gap), or the metric has no better direction.
- */
-export function checkpointDeltas(
-  prev: Measurements,
-  cur: Measurements,
-  opts: { stableRelative?: number; stableAbsolute?: Partial<Record<MetricName, number>> } = {},
-): MetricDelta[] {
-  const rel = opts.stableRelative ?? 0.05;
-  const metrics = [...new Set([...Object.keys(prev), ...Object.keys(cur)])] as MetricName[];
-  return metrics.map((metric) => {
-    const a = prev[metric]?.value ?? null;
-    const b = cur[metric]?.value ?? null;
-    if (a === null || b === null || prev[metric]?.error || cur[metric]?.error)
-      return { metric, from: a, to: b, delta: null, deltaPct: null, direction: 'unknown' as const };
-    const delta = b - a;
-    const deltaPct = a !== 0 ? (100 * delta) / Math.abs(a) : delta === 0 ? 0 : null;
-    const orientation = METRIC_ORIENTATION[metric];
-    const absBand = opts.stableAbsolute?.[metric] ?? 0;
-    const stable = delta === 0 || Math.abs(delta) <= absBand || (a !== 0 && Math.abs(delta) <= rel * Math.abs(a));
-    const direction: TrendDirection = stable ? 'stable' : !orientation ? 'unknown' : (delta > 0) === (orientation === 'higher') ? 'improving' : 'degrading';
-    return { metric, from: a, to: b, delta, deltaPct, direction };
-  });
-}
 
 export interface LatencyComparison {
   agent: string;
@@ -179,24 +107,6 @@ export interface SeriesPoint {
   value: number | null;
   /** No data here: a gap, shown as such. */
   gap?: boolean;
-  /** Filled in between two real points for a chart; never fed to a criterion. */
-  interpolated?: boolean;
-}
-
-/** Linear interpolation over gaps between real points (for trend lines only). */
-export function interpolateGaps(points: readonly SeriesPoint[]): SeriesPoint[] {
-  return points.map((p, i) => {
-    if (p.value !== null) return p;
-    let l = i - 1;
-    while (l >= 0 && (points[l].value === null || points[l].interpolated)) l--;
-    let r = i + 1;
-    while (r < points.length && (points[r].value === null || points[r].interpolated)) r++;
-    if (l < 0 || r >= points.length) return { ...p, gap: true };
-    const a = points[l];
-    const b = points[r];
-    const value = (a.value as number) + (((b.value as number) - (a.value as number)) * (p.at - a.at)) / (b.at - a.at);
-    return { at: p.at, value, gap: true, interpolated: true };
-  });
 }
 
 // ---- trend report ------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 // Checkpoint comparison (the spec's compare-checkpoints): the same metrics at each checkpoint,
 // deltas, direction (improving / degrading / stable), and significance where counts allow a test.
+// What each row is about (unit, better direction, noise floor) is the metric registry's.
 import type { CheckpointRecord } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
+import { comparedQuantity, metricFacts, noiseFloor, type MetricName, type MetricUnit } from '../plan/metrics';
 import { isNum, num, type Unit } from './format';
 import { headline, roleSummary } from './rollup';
 import { delta, max, twoProportionZTest, type Direction } from './stats';
@@ -18,18 +20,37 @@ export interface MetricDef {
   counts?(r: CheckpointRecord): { x: number; n: number } | null;
 }
 
+/** The registry's unit as the report formats it (a rate prints as a plain number). */
+export function reportUnit(u: MetricUnit): Unit {
+  return u === 'rate' ? 'plain' : u;
+}
+
+type Row = Pick<MetricDef, 'key' | 'label' | 'value' | 'counts'>;
+
+/** A row about a registry metric: unit, better direction and noise floor are the registry's. */
+function ofMetric(metric: MetricName, plan: Plan | null, row: Row): MetricDef {
+  const f = metricFacts(metric);
+  if (f.better === 'none') throw new Error(`${metric} has no better direction: it cannot be compared between checkpoints`);
+  return { ...row, unit: reportUnit(f.unit), better: f.better, absMin: noiseFloor(metric, plan) };
+}
+
+/** A row about the per-instance quantity a test-vs-control metric compares (memory, CPU per instance). */
+function ofQuantity(metric: 'compare.cpu_overhead_pct' | 'compare.memory_overhead_pct', row: Row): MetricDef {
+  const q = comparedQuantity(metric);
+  const better = metricFacts(metric).better;
+  if (better === 'none') throw new Error(`${metric} has no better direction`);
+  return { ...row, unit: reportUnit(q.unit), better, absMin: q.noiseFloor };
+}
+
+/** The report's rows; each row's unit, direction and noise floor come from the metric registry (src/plan/metrics.ts). */
 export function comparedMetrics(plan: Plan | null): MetricDef[] {
-  const latencyMin = plan?.nats.probe.minLatencyDifferenceMs ?? 5;
   const test = (r: CheckpointRecord) => roleSummary(r, 'test');
   return [
-    { key: 'uptime_pct', label: 'Agent uptime (min)', unit: 'pct', better: 'higher', absMin: 0.01, value: (r) => num(headline(r).uptimePct) },
-    { key: 'restarts', label: 'Restarts (test)', unit: 'count', better: 'lower', absMin: 0, value: (r) => num(test(r).restarts) },
-    {
+    ofMetric('agents.uptime_pct', plan, { key: 'uptime_pct', label: 'Agent uptime (min)', value: (r) => num(headline(r).uptimePct) }),
+    ofMetric('agents.restarts', plan, { key: 'restarts', label: 'Restarts (test)', value: (r) => num(test(r).restarts) }),
+    ofMetric('errors.rate_pct', plan, {
       key: 'error_rate_pct',
       label: 'Error rate',
-      unit: 'pct',
-      better: 'lower',
-      absMin: 0.01,
       value: (r) => num(test(r).errorRatePct),
       counts: (r) => {
         const t = test(r);
@@ -37,30 +58,27 @@ export function comparedMetrics(plan: Plan | null): MetricDef[] {
         const n = num(t.messages);
         return x !== null && n !== null && n > 0 ? { x, n } : null;
       },
-    },
-    { key: 'errors', label: 'Errors (test)', unit: 'count', better: 'lower', absMin: 0, value: (r) => num(test(r).errors) },
-    {
+    }),
+    ofMetric('errors.count', plan, { key: 'errors', label: 'Errors (test)', value: (r) => num(test(r).errors) }),
+    ofMetric('probe.delivery_pct', plan, {
       key: 'delivery_pct',
       label: 'Message delivery',
-      unit: 'pct',
-      better: 'higher',
-      absMin: 0,
       value: (r) => num(test(r).deliveryPct),
       counts: (r) => {
         const probes = r.probes.filter((p) => p.role === 'test');
         const n = probes.reduce((s, p) => s + p.sent, 0);
         return n > 0 ? { x: probes.reduce((s, p) => s + p.received, 0), n } : null;
       },
-    },
-    { key: 'latency_p50_ms', label: 'Latency p50 (worst agent)', unit: 'ms', better: 'lower', absMin: latencyMin, value: (r) => num(test(r).latencyP50MsMax) },
-    { key: 'latency_p99_ms', label: 'Latency p99 (worst agent)', unit: 'ms', better: 'lower', absMin: latencyMin, value: (r) => num(test(r).latencyP99MsMax) },
-    { key: 'memory_bytes', label: 'Memory per instance (mean)', unit: 'bytes', better: 'lower', absMin: 16 * 1024 * 1024, value: (r) => num(test(r).memoryBytesMean) },
-    { key: 'cpu_pct', label: 'CPU per instance (mean)', unit: 'pct', better: 'lower', absMin: 1, value: (r) => num(test(r).cpuPctMean) },
-    { key: 'dual_publish_pct', label: 'Dual publishing', unit: 'pct', better: 'higher', absMin: 0.1, value: (r) => num(r.nats.dualPublishPct) },
-    { key: 'agent_ref_pct', label: 'Agent-ref traffic', unit: 'pct', better: 'higher', absMin: 0.5, value: (r) => num(r.nats.agentRefPct) },
-    { key: 'load1_max', label: 'System load (max)', unit: 'load', better: 'lower', absMin: 0.2, value: (r) => max(r.hosts.map((h) => num(h.load1))) },
-    { key: 'memory_used_pct_max', label: 'Host memory used (max)', unit: 'pct', better: 'lower', absMin: 1, value: (r) => max(r.hosts.map((h) => num(h.memory.usedPct))) },
-    { key: 'disk_used_pct_max', label: 'Disk used (max)', unit: 'pct', better: 'lower', absMin: 1, value: (r) => max(r.hosts.map((h) => num(h.disk.usedPct))) },
+    }),
+    ofMetric('probe.p50_ms', plan, { key: 'latency_p50_ms', label: 'Latency p50 (worst agent)', value: (r) => num(test(r).latencyP50MsMax) }),
+    ofMetric('probe.p99_ms', plan, { key: 'latency_p99_ms', label: 'Latency p99 (worst agent)', value: (r) => num(test(r).latencyP99MsMax) }),
+    ofQuantity('compare.memory_overhead_pct', { key: 'memory_bytes', label: 'Memory per instance (mean)', value: (r) => num(test(r).memoryBytesMean) }),
+    ofQuantity('compare.cpu_overhead_pct', { key: 'cpu_pct', label: 'CPU per instance (mean)', value: (r) => num(test(r).cpuPctMean) }),
+    ofMetric('nats.dual_publish_pct', plan, { key: 'dual_publish_pct', label: 'Dual publishing', value: (r) => num(r.nats.dualPublishPct) }),
+    ofMetric('nats.agent_ref_pct', plan, { key: 'agent_ref_pct', label: 'Agent-ref traffic', value: (r) => num(r.nats.agentRefPct) }),
+    ofMetric('system.load1_max', plan, { key: 'load1_max', label: 'System load (max)', value: (r) => max(r.hosts.map((h) => num(h.load1))) }),
+    ofMetric('system.memory_used_pct_max', plan, { key: 'memory_used_pct_max', label: 'Host memory used (max)', value: (r) => max(r.hosts.map((h) => num(h.memory.usedPct))) }),
+    ofMetric('system.disk_used_pct_max', plan, { key: 'disk_used_pct_max', label: 'Disk used (max)', value: (r) => max(r.hosts.map((h) => num(h.disk.usedPct))) }),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { checkpointDeltas, compareCheckpointLatency, interpolateGaps, memoryLeak, trendReport } from '../../src/judge/trends';
+import { compareCheckpointLatency, memoryLeak, trendReport } from '../../src/judge/trends';
 import { downtimeIntervals, restartEvents, unionLength, type TimedSample } from '../../src/judge/uptime';
 import { coverWindows, selectWindow } from '../../src/judge/windows';
 import { measure, TEST_SCOPE } from '../../src/judge/measurements';
@@ -83,20 +83,7 @@ describe('windows', () => {
   });
 });
 
-describe('checkpoint deltas and trend report', () => {
-  test('direction follows the metric: latency up is degrading, delivery up is improving, small changes are stable, gaps unknown', () => {
-    const d = checkpointDeltas(
-      { 'probe.p99_ms': { value: 10, samples: 100 }, 'probe.delivery_pct': { value: 90, samples: 100 }, 'system.load1_max': { value: 1, samples: 3 }, 'nats.agent_ref_pct': { value: null, samples: 0 } },
-      { 'probe.p99_ms': { value: 15, samples: 100 }, 'probe.delivery_pct': { value: 100, samples: 100 }, 'system.load1_max': { value: 1.02, samples: 3 }, 'nats.agent_ref_pct': { value: 50, samples: 10 } },
-    );
-    const by = Object.fromEntries(d.map((x) => [x.metric, x.direction]));
-    expect(by).toEqual({ 'probe.p99_ms': 'degrading', 'probe.delivery_pct': 'improving', 'system.load1_max': 'stable', 'nats.agent_ref_pct': 'unknown' });
-    expect(d.find((x) => x.metric === 'probe.p99_ms')!.deltaPct).toBe(50);
-  });
-  test('interpolation fills gaps for charts and marks them', () => {
-    const p = interpolateGaps([{ at: 0, value: 1 }, { at: 1, value: null }, { at: 2, value: 3 }, { at: 3, value: null }]);
-    expect(p).toEqual([{ at: 0, value: 1 }, { at: 1, value: 2, gap: true, interpolated: true }, { at: 2, value: 3 }, { at: 3, value: null, gap: true }]);
-  });
+describe('checkpoint latency and trend report', () => {
   test('latency between checkpoints: significance per agent', () => {
     const h = healthyHistory(12 * HOUR);
     const [a, b] = h.filter((o) => o.kind === 'checkpoint').slice(1, 3);

@@ -1,4 +1,5 @@
 // Latency degradation against the wave's T+0 baseline, beyond what the control agents moved.
+import { noiseFloor } from '../../plan/metrics';
 import type { Measurement } from '../rules';
 import type { Observation } from '../observations';
 import { latencyDegradation } from '../degradation';
@@ -49,7 +50,7 @@ type ProbeLike = Observation['probes'][number];
 function sameWindowVsControl(c: Calc, obs: readonly Observation[], controlNames: readonly string[]): { slower: boolean; note: string } {
   const latencies = (keep: (p: ProbeLike) => boolean) => obs.flatMap((o) => o.probes).filter(keep).flatMap((p) => p.latenciesMs ?? []);
   const controlNow = latencies((p) => p.role === 'control' && controlNames.includes(p.agent));
-  const opts = { minDifferenceMs: c.plan.nats.probe.minLatencyDifferenceMs, confLevel: c.opts.confLevel, minSamples: c.opts.degradationMinSamples };
+  const opts = { minDifferenceMs: noiseFloor('probe.p50_ms', c.plan), confLevel: c.opts.confLevel, minSamples: c.opts.degradationMinSamples };
   const slower: string[] = [];
   for (const agent of c.agentNames) {
     const d = latencyDegradation(latencies((p) => p.agent === agent && c.inScope(p as never)), controlNow, opts);
@@ -72,7 +73,7 @@ function degradationParts(c: Calc, baseline: Observation, obs: readonly Observat
       continue;
     }
     const d = latencyDegradation(cur.flatMap((p) => p.latenciesMs ?? []), base.flatMap((p) => p.latenciesMs ?? []), {
-      minDifferenceMs: c.plan.nats.probe.minLatencyDifferenceMs,
+      minDifferenceMs: noiseFloor('probe.p50_ms', c.plan),
       confLevel: c.opts.confLevel,
       minSamples: c.opts.degradationMinSamples,
     });

@@ -1,4 +1,5 @@
 // Hosts: reachability, load, memory and disk over the fleet, and the anomaly detector's findings.
+import { noiseFloor } from '../../plan/metrics';
 import type { Measurement } from '../rules';
 import type { Observation } from '../observations';
 import { detectAnomalies } from '../anomalies';
@@ -72,7 +73,7 @@ function anomalyCount(c: Calc): Measurement {
     hosts: c.plan.hosts.map((h) => h.name),
     minPoints: c.opts.anomalyMinPoints,
     threshold: c.opts.anomalyThreshold,
-    minLatencyDifferenceMs: c.plan.nats.probe.minLatencyDifferenceMs,
+    minLatencyDifferenceMs: noiseFloor('probe.p50_ms', c.plan),
   });
   if (r.seriesJudged === 0) return { value: null, samples: 0, note: `too few points for anomaly detection (need ${c.opts.anomalyMinPoints} per series)` };
   return { value: r.anomalies.length, samples: r.seriesJudged, note: r.anomalies.length ? r.anomalies.slice(0, 10).map((a) => a.description).join('; ') : `no anomaly in ${r.seriesJudged} series` };

@@ -1,0 +1,34 @@
+import { FLEET_METRICS, METRIC_NAMES, METRIC_REGISTRY, METRICS, PER_AGENT_METRICS, noiseFloor } from '../../src/plan/metrics';
+import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { healthyHistory, HOUR, plan, START } from '../judge/fixtures';
+
+describe('the metric registry', () => {
+  it('defines every fact of every metric', () => {
+    for (const name of METRIC_NAMES) {
+      const f = METRIC_REGISTRY[name];
+      expect(f.description.length).toBeGreaterThan(10);
+      expect(['pct', 'ms', 'count', 'bytes', 'rate', 'load']).toContain(f.unit);
+      expect(['lower', 'higher', 'none']).toContain(f.better);
+      expect(['fleet', 'agent', 'cohort']).toContain(f.scope);
+      expect(noiseFloor(name, plan)).toBeGreaterThanOrEqual(0);
+      expect(METRICS[name]).toBe(f.description);
+    }
+  });
+  it('derives the alert scopes and the per-agent set the judge used before the registry', () => {
+    expect([...FLEET_METRICS].sort()).toEqual(
+      ['hosts.unreachable_count', 'system.load1_max', 'system.high_load_ticks', 'system.memory_used_pct_max', 'system.disk_used_pct_max',
+        'nats.unreachable_ticks', 'nats.dual_publish_pct', 'nats.agent_ref_pct', 'nats.publish_time_ms'].sort(),
+    );
+    expect([...PER_AGENT_METRICS].sort()).toEqual(
+      ['agents.active_pct', 'agents.inactive_count', 'agents.unknown_count', 'agents.restarts', 'agents.crashes', 'agents.uptime_pct',
+        'errors.count', 'errors.per_5min', 'errors.rate_pct',
+        'probe.delivery_pct', 'probe.loss_count', 'probe.p50_ms', 'probe.p99_ms', 'probe.p999_ms', 'latency.degradation_pct',
+        'memory.leak_count'].sort(),
+    );
+  });
+  it('every metric is measured by the judge (a value or null with a note or error, never missing)', () => {
+    const m = measure({ plan, startMs: START }, healthyHistory(6 * HOUR), 'wave', TEST_SCOPE);
+    expect(Object.keys(m).sort()).toEqual([...METRIC_NAMES].sort());
+    for (const name of METRIC_NAMES) expect(m[name]!.value !== null || Boolean(m[name]!.note || m[name]!.error)).toBe(true);
+  });
+});

@@ -1,0 +1,36 @@
+import { comparedMetrics, compareCheckpoints } from '../../src/report/compare';
+import { comparedQuantity, metricFacts, noiseFloor } from '../../src/plan/metrics';
+import { makeRecord, wave2Plan } from '../artifacts/fixtures';
+import type { CheckpointRecord } from '../../src/artifacts/types';
+
+const plan = wave2Plan();
+const MiB = 1024 * 1024;
+
+function withTestMemory(r: CheckpointRecord, bytes: number): CheckpointRecord {
+  for (const a of r.agents) if (a.role === 'test') a.memoryBytes = { value: bytes };
+  return r;
+}
+
+describe('checkpoint comparison rows come from the metric registry', () => {
+  it('each row about a registry metric has its unit, better direction and noise floor', () => {
+    const rows = Object.fromEntries(comparedMetrics(plan).map((m) => [m.key, m]));
+    expect(rows.latency_p99_ms).toMatchObject({ unit: 'ms', better: 'lower', absMin: plan.nats.probe.minLatencyDifferenceMs });
+    expect(rows.latency_p99_ms.absMin).toBe(noiseFloor('probe.p99_ms', plan));
+    expect(rows.agent_ref_pct).toMatchObject({ unit: 'pct', better: metricFacts('nats.agent_ref_pct').better, absMin: 0.5 });
+    expect(rows.load1_max).toMatchObject({ unit: 'load', better: 'lower', absMin: 0.2 });
+    expect(rows.memory_bytes).toMatchObject({ unit: 'bytes', better: 'lower', absMin: comparedQuantity('compare.memory_overhead_pct').noiseFloor });
+    expect(rows.cpu_pct).toMatchObject({ unit: 'pct', better: 'lower', absMin: 1 });
+  });
+  it('without a plan, the latency floor is the schema default (5 ms)', () => {
+    expect(comparedMetrics(null).find((m) => m.key === 'latency_p50_ms')!.absMin).toBe(5);
+  });
+  it('memory per instance: the judge\'s 10 MiB floor, not the report\'s former 16 MiB — a 12 MiB (12 %) rise counts', () => {
+    const a = withTestMemory(makeRecord(plan, 'T+1h'), 100 * MiB);
+    const b = withTestMemory(makeRecord(plan, 'T+6h'), 112 * MiB);
+    const line = compareCheckpoints([a, b], plan).lines.find((l) => l.key === 'memory_bytes')!;
+    expect(line.delta).toBe(12 * MiB);
+    expect(line.direction).toBe('degrading');
+    const c = withTestMemory(makeRecord(plan, 'T+6h'), 109 * MiB);
+    expect(compareCheckpoints([a, c], plan).lines.find((l) => l.key === 'memory_bytes')!.direction).toBe('stable');
+  });
+});
