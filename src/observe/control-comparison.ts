@@ -3,16 +3,25 @@
 // Pure.
 import type { CanaryJudgement, MetricJudgement } from '../judge/canary-judge';
 import type { ComparisonRow, ControlComparison, Reading } from '../artifacts/types';
+import { comparedQuantity, metricFacts, type MetricUnit } from '../plan/metrics';
 import { isNum, reading } from './readings';
 
-/** The canary metric names (comparison.ts comparisonMetrics) → the comparison rows' names and how each side is summarised. */
-const ROWS: Record<string, { metric: string; stat: 'median' | 'mean'; scale: number; what: string }> = {
-  latency_ms: { metric: 'latency_p50_ms', stat: 'median', scale: 1, what: 'median probe latency' },
-  error_rate_pct: { metric: 'error_rate_pct', stat: 'mean', scale: 1, what: 'mean error rate per agent and window' },
-  memory_bytes: { metric: 'memory_bytes', stat: 'mean', scale: 1, what: 'mean memory per instance sample' },
-  cpu_pct: { metric: 'cpu_pct', stat: 'mean', scale: 1, what: 'mean CPU per instance sample' },
-  active: { metric: 'uptime_pct', stat: 'mean', scale: 100, what: 'share of instance samples active' },
+/**
+ * The canary metric names (comparison.ts comparisonMetrics) → the comparison rows' names, how each
+ * side is summarised, and the registry metric (or compared quantity) whose unit the row has.
+ */
+const ROWS: Record<string, { metric: string; stat: 'median' | 'mean'; scale: number; what: string; unit: MetricUnit }> = {
+  latency_ms: { metric: 'latency_p50_ms', stat: 'median', scale: 1, what: 'median probe latency', unit: metricFacts('probe.p50_ms').unit },
+  error_rate_pct: { metric: 'error_rate_pct', stat: 'mean', scale: 1, what: 'mean error rate per agent and window', unit: metricFacts('errors.rate_pct').unit },
+  memory_bytes: { metric: 'memory_bytes', stat: 'mean', scale: 1, what: 'mean memory per instance sample', unit: comparedQuantity('compare.memory_overhead_pct').unit },
+  cpu_pct: { metric: 'cpu_pct', stat: 'mean', scale: 1, what: 'mean CPU per instance sample', unit: comparedQuantity('compare.cpu_overhead_pct').unit },
+  active: { metric: 'uptime_pct', stat: 'mean', scale: 100, what: 'share of instance samples active', unit: metricFacts('agents.active_pct').unit },
 };
+
+/** The unit of a comparison row (by its name in comparison.json); a count when the row is unknown. */
+export function comparisonRowUnit(rowMetric: string): MetricUnit {
+  return Object.values(ROWS).find((r) => r.metric === rowMetric)?.unit ?? 'count';
+}
 
 const METHOD = 'Mann-Whitney U + Hodges-Lehmann CI + effect size (canary judge)';
 
@@ -23,7 +32,7 @@ function side(m: MetricJudgement, which: 'test' | 'control', stat: 'median' | 'm
 }
 
 function row(m: MetricJudgement): ComparisonRow {
-  const def = ROWS[m.name] ?? { metric: m.name, stat: 'mean' as const, scale: 1, what: m.name };
+  const def = ROWS[m.name] ?? { metric: m.name, stat: 'mean' as const, scale: 1, what: m.name, unit: 'count' as const };
   const test = side(m, 'test', def.stat, def.scale);
   const control = side(m, 'control', def.stat, def.scale);
   let deltaPct: Reading;
@@ -43,7 +52,7 @@ function row(m: MetricJudgement): ComparisonRow {
   };
 }
 
-/** null in, null out (no comparison at this checkpoint: the report derives a simple one). */
+/** null in, null out (no comparison at this checkpoint: the reports say so). */
 export function toControlComparison(j: CanaryJudgement | null | undefined): ControlComparison | null {
   if (!j) return null;
   const rows = j.metrics.map(row);

@@ -4,6 +4,7 @@
 import type { CheckpointRecord } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
 import { comparedQuantity, metricFacts, noiseFloor, type MetricName, type MetricUnit } from '../plan/metrics';
+import { comparisonRowUnit } from '../observe/control-comparison';
 import { isNum, num, type Unit } from './format';
 import { headline, roleSummary } from './rollup';
 import { delta, max, twoProportionZTest, type Direction } from './stats';
@@ -23,6 +24,11 @@ export interface MetricDef {
 /** The registry's unit as the report formats it (a rate prints as a plain number). */
 export function reportUnit(u: MetricUnit): Unit {
   return u === 'rate' ? 'plain' : u;
+}
+
+/** How a test-vs-control row (comparison.json) is formatted: the unit of its registry metric. */
+export function comparisonRowFormat(rowMetric: string): Unit {
+  return reportUnit(comparisonRowUnit(rowMetric));
 }
 
 type Row = Pick<MetricDef, 'key' | 'label' | 'value' | 'counts'>;

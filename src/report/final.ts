@@ -19,7 +19,7 @@ import type {
 } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
 import { chartDefs, renderSvg } from './charts';
-import { compareCheckpoints, type CheckpointComparison } from './compare';
+import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';
 import {
   VERDICT_MARK,
   fmtBytes,
@@ -175,7 +175,7 @@ export function renderComparisonJson(r: CheckpointRecord): object {
     checkpoint: r.checkpoint,
     collection: r.collection,
     collectedAt: r.finishedAt,
-    source: r.comparison ? 'judge' : 'derived',
+    source: r.comparison ? 'judge' : 'none',
     testAgents: roleSummary(r, 'test').agents,
     controlAgents: roleSummary(r, 'control').agents,
     rows: cmp.rows,
@@ -334,7 +334,7 @@ function comparisonTable(cmp: CheckpointComparison): string[] {
 
 function testVsControlTable(r: CheckpointRecord): string[] {
   const cmp = comparisonOf(r);
-  const unit = (m: string) => (m.endsWith('_ms') ? 'ms' : m.endsWith('_bytes') ? 'bytes' : 'pct') as 'ms' | 'bytes' | 'pct';
+  const unit = comparisonRowFormat;
   const lines = mdTable(
     ['Metric', 'Test', 'Control', 'Δ', 'Significant'],
     cmp.rows.map((row) => [

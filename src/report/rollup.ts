@@ -1,10 +1,9 @@
 // Figures derived from a checkpoint record: the per-role rollup, the headline metrics of the emails
-// and summary.json, error types over instances, and a simple test-vs-control comparison when the
-// judge did not give one. Pure functions of the record.
+// and summary.json, error types over instances, and the judge's test-vs-control comparison. Pure
+// functions of the record.
 import type {
   AgentInstanceRecord,
   CheckpointRecord,
-  ComparisonRow,
   ControlComparison,
   CriterionResult,
   ProbeRecord,
@@ -13,7 +12,6 @@ import type {
 } from '../artifacts/types';
 import type { Headline, RoleSummary } from '../artifacts/schema';
 import { isNum, num } from './format';
-import { twoProportionZTest } from './stats';
 
 export function reading(value: number | null | undefined, reasonIfMissing: string, samples?: number, caveat?: string): Reading {
   if (isNum(value)) {
@@ -127,50 +125,9 @@ export function errorsByType(agents: AgentInstanceRecord[]): { agent: string; ro
     .sort((a, b) => b.count - a.count || a.agent.localeCompare(b.agent) || a.type.localeCompare(b.type));
 }
 
-function deltaPct(test: Reading, control: Reading): Reading {
-  if (test.value === null || control.value === null) return { value: null, reason: test.value === null ? `test: ${test.reason}` : `control: ${control.reason}` };
-  if (control.value === 0) return { value: null, reason: 'control is 0: a relative change is undefined' };
-  return { value: ((test.value - control.value) / Math.abs(control.value)) * 100 };
-}
-
-/** Test vs control from the rollups, when the judge gave no comparison: error rate tested by a two-proportion z-test. */
-export function deriveComparison(record: Pick<CheckpointRecord, 'agents' | 'probes'>): ControlComparison {
-  const t = roleSummary(record, 'test');
-  const c = roleSummary(record, 'control');
-  const row = (metric: string, test: Reading, control: Reading): ComparisonRow => ({
-    metric,
-    test,
-    control,
-    deltaPct: deltaPct(test, control),
-    significant: null,
-    method: 'none',
-    pValue: null,
-  });
-  const errRow = row('error_rate_pct', t.errorRatePct, c.errorRatePct);
-  const te = num(t.errors);
-  const tm = num(t.messages);
-  const ce = num(c.errors);
-  const cm = num(c.messages);
-  if (te !== null && tm !== null && ce !== null && cm !== null) {
-    const z = twoProportionZTest(te, tm, ce, cm);
-    if (z) Object.assign(errRow, { significant: z.p < 0.05, method: 'two-proportion z-test', pValue: z.p });
-  }
-  return {
-    rows: [
-      errRow,
-      row('latency_p50_ms', t.latencyP50MsMax, c.latencyP50MsMax),
-      row('latency_p99_ms', t.latencyP99MsMax, c.latencyP99MsMax),
-      row('memory_bytes', t.memoryBytesMean, c.memoryBytesMean),
-      row('cpu_pct', t.cpuPctMean, c.cpuPctMean),
-      row('uptime_pct', t.uptimePctMin, c.uptimePctMin),
-    ],
-    note: 'derived from the role rollups (worst agent percentile, mean memory and CPU, lowest uptime); only the error rate is tested for significance',
-  };
-}
-
-/** The comparison of a record: the judge's, else derived. */
-export function comparisonOf(record: Pick<CheckpointRecord, 'agents' | 'probes' | 'comparison'>): ControlComparison {
-  return record.comparison ?? deriveComparison(record);
+/** The judge's test-vs-control comparison of a record (the only one); none recorded: no rows, and the note says so. */
+export function comparisonOf(record: Pick<CheckpointRecord, 'comparison'>): ControlComparison {
+  return record.comparison ?? { rows: [], note: 'no test-vs-control comparison recorded by the judge at this checkpoint' };
 }
 
 /**

@@ -2,7 +2,7 @@
 // inputs: a retried write produces the same bytes.
 import type { CheckpointRecord, CriterionResult, ErrorEntry, MonitorSample, Role } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
-import { compareCheckpoints, type CheckpointComparison } from './compare';
+import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';
 import {
   OUTCOME_MARK,
   VERDICT_MARK,
@@ -162,7 +162,7 @@ export function comparisonTableLines(cmp: CheckpointComparison): string[] {
 
 function controlLines(r: CheckpointRecord): string[] {
   const cmp = comparisonOf(r);
-  const unit = (m: string) => (m.endsWith('_ms') ? 'ms' : m.endsWith('_bytes') ? 'bytes' : m.endsWith('_pct') ? 'pct' : 'plain') as 'ms' | 'bytes' | 'pct' | 'plain';
+  const unit = comparisonRowFormat;
   const lines = textTable(
     ['metric', 'test', 'control', 'delta', 'significant', 'method'],
     cmp.rows.map((row) => [

@@ -1,4 +1,6 @@
-import { comparedMetrics, compareCheckpoints } from '../../src/report/compare';
+import { comparedMetrics, compareCheckpoints, comparisonRowFormat } from '../../src/report/compare';
+import { comparisonOf } from '../../src/report/rollup';
+import { renderComparisonJson } from '../../src/report/final';
 import { comparedQuantity, metricFacts, noiseFloor } from '../../src/plan/metrics';
 import { makeRecord, wave2Plan } from '../artifacts/fixtures';
 import type { CheckpointRecord } from '../../src/artifacts/types';
@@ -32,5 +34,28 @@ describe('checkpoint comparison rows come from the metric registry', () => {
     expect(line.direction).toBe('degrading');
     const c = withTestMemory(makeRecord(plan, 'T+6h'), 109 * MiB);
     expect(compareCheckpoints([a, c], plan).lines.find((l) => l.key === 'memory_bytes')!.direction).toBe('stable');
+  });
+});
+
+describe('test vs control: the judge\'s comparison is the only one', () => {
+  it('a record without the judge\'s comparison shows no rows and says so (no z-test of the report\'s own)', () => {
+    const r = makeRecord(plan, 'T+6h', { errors: 400 });
+    expect(r.comparison).toBeNull();
+    const cmp = comparisonOf(r);
+    expect(cmp.rows).toEqual([]);
+    expect(cmp.note).toMatch(/no test-vs-control comparison recorded by the judge/);
+    expect(renderComparisonJson(r)).toMatchObject({ source: 'none' });
+  });
+  it('the judge\'s comparison is passed through as recorded', () => {
+    const r = makeRecord(plan, 'T+6h');
+    r.comparison = { rows: [{ metric: 'memory_bytes', test: { value: 1 }, control: { value: 1 }, deltaPct: { value: 0 }, significant: false, method: 'x', pValue: 0.5 }], note: 'judge' };
+    expect(comparisonOf(r)).toBe(r.comparison);
+  });
+  it('each row is formatted in its registry metric\'s unit', () => {
+    expect(comparisonRowFormat('latency_p50_ms')).toBe('ms');
+    expect(comparisonRowFormat('memory_bytes')).toBe('bytes');
+    expect(comparisonRowFormat('cpu_pct')).toBe('pct');
+    expect(comparisonRowFormat('error_rate_pct')).toBe('pct');
+    expect(comparisonRowFormat('uptime_pct')).toBe('pct');
   });
 });
