@@ -4,7 +4,7 @@
 // Missing checkpoint data is a gap, never invented. A metric's better direction is in the registry
 // (src/plan/metrics.ts).
 import { isCheckpoint, type HostSample, type Observation } from './observations';
-import { linearFit } from './stats/regression';
+import { linearFit, type LinearFit } from './stats/regression';
 import { mannWhitneyU } from './stats/mann-whitney';
 import { hodgesLehmann } from './stats/hodges-lehmann';
 import { isActive, samplesByInstance, type TimedSample } from './uptime';
@@ -28,9 +28,32 @@ export interface MemoryTrend {
   note: string;
 }
 
+/** One memory reading of an instance: `hours` on the caller's clock; `run` changes when the unit restarts. */
+export interface GrowthPoint {
+  hours: number;
+  memoryBytes: number | null;
+  active: boolean;
+  run: number | string | null;
+}
+
 /**
- * Fits memory over time for one instance's current run (samples since its last restart: a restart
- * resets memory) and projects the host's free memory to exhaustion.
+ * The memory-growth estimator (the leak test and the reports' memory trends both use it): the
+ * readings of the instance's current run — active, with memory, since its last restart (a restart
+ * resets memory) — fitted by least squares, the slope per hour with its confidence interval.
+ * `fit` is null with fewer than 3 readings in the run.
+ */
+export function memoryGrowth(points: readonly GrowthPoint[], confLevel = 0.98): { points: number; fit: LinearFit | null } {
+  const known = points.filter((p) => p.active && p.memoryBytes !== null);
+  const last = known[known.length - 1];
+  const run = last ? known.filter((p) => p.run === last.run) : [];
+  if (run.length === 0) return { points: 0, fit: null };
+  const h0 = run[0].hours;
+  return { points: run.length, fit: linearFit(run.map((p) => p.hours - h0), run.map((p) => p.memoryBytes as number), confLevel) };
+}
+
+/**
+ * Fits memory over time for one instance's current run (memoryGrowth) and projects the host's free
+ * memory to exhaustion.
  */
 export function memoryLeak(
   samples: readonly TimedSample[],
@@ -41,13 +64,13 @@ export function memoryLeak(
 ): MemoryTrend {
   const minPoints = opts.minPoints ?? 6;
   const confLevel = opts.confLevel ?? 0.98;
-  const known = samples.filter((s) => isActive(s) && s.memoryBytes !== null && s.at <= nowMs);
-  const last = known[known.length - 1];
-  const run = last ? known.filter((s) => s.activeEnterTimestamp === last.activeEnterTimestamp) : [];
-  const empty: MemoryTrend = { points: run.length, slopeBytesPerHour: null, lowerBytesPerHour: null, upperBytesPerHour: null, confLevel, confident: false, projectedExhaustionAt: null, leak: null, note: '' };
-  if (run.length < minPoints) return { ...empty, note: `${run.length} memory samples since the last start (need ${minPoints})` };
-  const t0 = run[0].at;
-  const fit = linearFit(run.map((s) => (s.at - t0) / HOUR), run.map((s) => s.memoryBytes as number), confLevel);
+  const growth = memoryGrowth(
+    samples.filter((s) => s.at <= nowMs).map((s) => ({ hours: (s.at - nowMs) / HOUR, memoryBytes: s.memoryBytes, active: isActive(s), run: s.activeEnterTimestamp })),
+    confLevel,
+  );
+  const empty: MemoryTrend = { points: growth.points, slopeBytesPerHour: null, lowerBytesPerHour: null, upperBytesPerHour: null, confLevel, confident: false, projectedExhaustionAt: null, leak: null, note: '' };
+  if (growth.points < minPoints) return { ...empty, note: `${growth.points} memory samples since the last start (need ${minPoints})` };
+  const fit = growth.fit;
   if (!fit) return { ...empty, note: 'memory samples at a single instant' };
   const trend: MemoryTrend = {
     ...empty,
@@ -57,7 +80,7 @@ export function memoryLeak(
     confident: fit.lower > 0,
   };
   const mib = (b: number) => `${(b / 1024 / 1024).toFixed(2)} MiB`;
-  const slopeText = `${mib(fit.slope)}/h [${mib(fit.lower)}, ${mib(fit.upper)}] (${Math.round(confLevel * 100)} % CI, ${run.length} points)`;
+  const slopeText = `${mib(fit.slope)}/h [${mib(fit.lower)}, ${mib(fit.upper)}] (${Math.round(confLevel * 100)} % CI, ${growth.points} points)`;
   if (!trend.confident) return { ...trend, leak: false, note: `no confident growth: ${slopeText}` };
   if (!host || host.memoryTotalBytes == null || host.memoryUsedPct === null) return { ...trend, note: `growing ${slopeText}; host memory size unknown: cannot project` };
   const free = host.memoryTotalBytes * (1 - host.memoryUsedPct / 100);

@@ -7,7 +7,8 @@ import { comparedQuantity, metricFacts, noiseFloor, type MetricName, type Metric
 import { comparisonRowUnit } from '../observe/control-comparison';
 import { isNum, num, type Unit } from './format';
 import { headline, roleSummary } from './rollup';
-import { delta, max, twoProportionZTest, type Direction } from './stats';
+import { delta, max, type Direction } from './stats';
+import { twoProportionZTest } from '../judge/stats/two-proportion';
 
 export interface MetricDef {
   key: string;

@@ -2,7 +2,8 @@
 // charts and the watch screen draw.
 import type { MonitorSample, Role } from '../artifacts/types';
 import { isNum } from './format';
-import { linearFit, max, sum } from './stats';
+import { max, sum } from './stats';
+import { memoryGrowth } from '../judge/trends';
 
 export interface TickPoint {
   at: string;
@@ -55,10 +56,10 @@ export interface InstanceSeries {
   agent: string;
   host: string;
   role: Role;
-  points: { at: string; t: number; memoryBytes: number | null; cpuPct: number | null; active: boolean | null }[];
+  points: { at: string; t: number; memoryBytes: number | null; cpuPct: number | null; active: boolean | null; restarts: number | null }[];
   /** Share of samples with the unit active (of those where the state was known), %. */
   uptimePct: number | null;
-  /** Memory slope from a least-squares fit, bytes per hour of plan time; null with fewer than 3 points. */
+  /** Memory slope of the current run (judge/trends memoryGrowth), bytes per hour of plan time; null with fewer than 3 points. */
   memorySlopePerHour: number | null;
   memoryR2: number | null;
 }
@@ -75,16 +76,17 @@ export function instanceSeries(samples: MonitorSample[], timeScale = 1): Instanc
     for (const a of s.agents) {
       const key = `${a.agent}@${a.host}`;
       const cur = map.get(key) ?? { key, agent: a.agent, host: a.host, role: a.role, points: [], uptimePct: null, memorySlopePerHour: null, memoryR2: null };
-      cur.points.push({ at: s.at, t: Date.parse(s.at), memoryBytes: a.memoryBytes, cpuPct: a.cpuPct, active: a.active });
+      cur.points.push({ at: s.at, t: Date.parse(s.at), memoryBytes: a.memoryBytes, cpuPct: a.cpuPct, active: a.active, restarts: a.restarts });
       map.set(key, cur);
     }
   const out = [...map.values()].sort((a, b) => (a.role === b.role ? a.key.localeCompare(b.key) : a.role === 'test' ? -1 : 1));
   for (const s of out) {
     const known = s.points.filter((p) => p.active !== null);
     s.uptimePct = known.length ? (known.filter((p) => p.active).length / known.length) * 100 : null;
-    const fit = linearFit(s.points.filter((p) => isNum(p.memoryBytes)).map((p) => ({ x: planHours(0, p.t, timeScale), y: p.memoryBytes as number })));
+    // the judge's estimator: the current run (since the last restart), per hour of plan time
+    const { fit } = memoryGrowth(s.points.map((p) => ({ hours: planHours(0, p.t, timeScale), memoryBytes: p.memoryBytes, active: p.active === true, run: p.restarts })));
     s.memorySlopePerHour = fit ? fit.slope : null;
-    s.memoryR2 = fit ? fit.r2 : null;
+    s.memoryR2 = fit ? fit.rSquared : null;
   }
   return out;
 }

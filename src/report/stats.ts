@@ -1,7 +1,8 @@
-// The small statistics the reports need: deltas and their direction, a two-proportion z-test for
-// rates built from counts, and a least-squares slope for trends. The judge decides criteria; these
-// only describe the data for people.
+// The small figures the reports need: deltas and their direction, and null-tolerant mean/max/min/sum
+// over readings. Statistics proper (tests, fits, the normal distribution) are the judge's
+// (src/judge/stats); the judge decides criteria, these only describe the data for people.
 import { isNum } from './format';
+import { mean as meanOf, sum as sumOf } from '../judge/stats/descriptive';
 
 export type Direction = 'improving' | 'degrading' | 'stable' | 'n/a';
 
@@ -34,64 +35,25 @@ export function delta(
   return { from, to, delta: d, deltaPct: pct, direction };
 }
 
-/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf). */
-export function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
-  return z >= 0 ? (1 + y) / 2 : (1 - y) / 2;
-}
-
-/**
- * Two-sided two-proportion z-test: is x1/n1 different from x2/n2? Returns null when either sample is
- * empty or the pooled proportion is 0 or 1 (no variance: nothing to test).
- */
-export function twoProportionZTest(x1: number, n1: number, x2: number, n2: number): { z: number; p: number } | null {
-  if (!(n1 > 0 && n2 > 0)) return null;
-  const pooled = (x1 + x2) / (n1 + n2);
-  if (pooled <= 0 || pooled >= 1) return null;
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  const z = (x1 / n1 - x2 / n2) / se;
-  const p = Math.min(1, Math.max(0, 2 * (1 - normalCdf(Math.abs(z)))));
-  return { z, p };
-}
-
-/** Least-squares line through (x, y); null with fewer than 3 points or no spread in x. r2 is the fit. */
-export function linearFit(points: { x: number; y: number }[]): { slope: number; intercept: number; r2: number } | null {
-  const pts = points.filter((p) => isNum(p.x) && isNum(p.y));
-  if (pts.length < 3) return null;
-  const n = pts.length;
-  const mx = pts.reduce((s, p) => s + p.x, 0) / n;
-  const my = pts.reduce((s, p) => s + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (const p of pts) {
-    sxx += (p.x - mx) ** 2;
-    sxy += (p.x - mx) * (p.y - my);
-    syy += (p.y - my) ** 2;
-  }
-  if (sxx === 0) return null;
-  const slope = sxy / sxx;
-  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
-  return { slope, intercept: my - slope * mx, r2 };
-}
+// Null-tolerant forms of the judge's reducers (src/judge/stats/descriptive): readings may be missing.
+const known = (values: (number | null | undefined)[]) => values.filter(isNum);
 
 export function mean(values: (number | null | undefined)[]): number | null {
-  const v = values.filter(isNum);
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  const v = known(values);
+  return v.length ? meanOf(v) : null;
 }
 
 export function max(values: (number | null | undefined)[]): number | null {
-  const v = values.filter(isNum);
+  const v = known(values);
   return v.length ? Math.max(...v) : null;
 }
 
 export function min(values: (number | null | undefined)[]): number | null {
-  const v = values.filter(isNum);
+  const v = known(values);
   return v.length ? Math.min(...v) : null;
 }
 
 export function sum(values: (number | null | undefined)[]): number | null {
-  const v = values.filter(isNum);
-  return v.length ? v.reduce((a, b) => a + b, 0) : null;
+  const v = known(values);
+  return v.length ? sumOf(v) : null;
 }

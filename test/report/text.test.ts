@@ -1,6 +1,7 @@
 import { labelledSparkline, sparkline } from '../../src/report/sparkline';
 import { renderWatch } from '../../src/report/watch';
-import { delta, linearFit, twoProportionZTest } from '../../src/report/stats';
+import { delta } from '../../src/report/stats';
+import { twoProportionZTest } from '../../src/judge/stats/two-proportion';
 import { displayWidth, fmtDur, fmtPct, fmtReading, textTable } from '../../src/report/format';
 import { deriveCheckpointVerdict, roleSummary } from '../../src/report/rollup';
 import { compareCheckpoints } from '../../src/report/compare';
@@ -57,11 +58,6 @@ describe('statistics', () => {
     expect(twoProportionZTest(10, 1000, 10, 1000)!.p).toBeCloseTo(1, 5);
     expect(twoProportionZTest(50, 1000, 10, 1000)!.p).toBeLessThan(0.001);
     expect(twoProportionZTest(0, 1000, 0, 1000)).toBeNull();
-  });
-  it('fits a line', () => {
-    const f = linearFit([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])!;
-    expect(f.slope).toBeCloseTo(2);
-    expect(f.r2).toBeCloseTo(1);
   });
 });
 

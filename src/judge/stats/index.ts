@@ -9,3 +9,4 @@ export * from './regression';
 export * from './robust-z';
 export * from './outliers';
 export * from './exceedance';
+export * from './two-proportion';
