@@ -96,6 +96,11 @@ export interface NatsObservation {
   error?: string;
   /** The agents' named connections; a changed or missing cid is a dropped connection. */
   connections?: { host: string; agent: string; role: Role; cid: number | null }[];
+  /**
+   * Slow consumers the server counted since the previous collection (/varz slow_consumers, a delta).
+   * null: not counted (the first reading, a server restart, /varz not read); absent: not recorded.
+   */
+  slowConsumers?: number | null;
 }
 
 /** A checkpoint's subject sampling, reduced to the counts the judge's dual-publish and agent-ref criteria use. */

@@ -49,6 +49,7 @@ export function natsHealthOf(c: Collection): NatsObservation | null {
   const out: NatsObservation = { reachable: h ? h.reachable : null };
   if (!h) out.error = 'NATS health not checked in this collection';
   else if (h.problems.length) out.error = h.problems.join('; ');
+  if (s) out.slowConsumers = s.slowConsumers.delta;
   if (s && s.reachable && s.instances.length) {
     out.connections = s.instances.map((i) => ({
       host: i.host,

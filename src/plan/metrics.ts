@@ -66,6 +66,7 @@ export const METRIC_REGISTRY = {
   'nats.publish_time_ms': { description: 'dual-publish skew p99, ms', unit: 'ms', better: 'lower', noiseFloor: 0, scope: 'fleet' },
   'nats.connection_drops': count('agent NATS connections dropped or replaced in the window, count', 'cohort'),
   'nats.unreachable_ticks': count('consecutive monitor ticks with the NATS server unreachable, count', 'fleet'),
+  'nats.slow_consumers': count('slow consumers the NATS server counted in the window (its /varz slow_consumers), count', 'fleet'),
   // hosts
   'hosts.unreachable_count': count('hosts that could not be reached over SSH, count', 'fleet'),
   'system.load1_max': { description: 'highest 1-minute load average over hosts', unit: 'load', better: 'lower', noiseFloor: 0.2, scope: 'fleet' },

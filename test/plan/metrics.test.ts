@@ -17,7 +17,7 @@ describe('the metric registry', () => {
   it('derives the alert scopes and the per-agent set the judge used before the registry', () => {
     expect([...FLEET_METRICS].sort()).toEqual(
       ['hosts.unreachable_count', 'system.load1_max', 'system.high_load_ticks', 'system.memory_used_pct_max', 'system.disk_used_pct_max',
-        'nats.unreachable_ticks', 'nats.dual_publish_pct', 'nats.agent_ref_pct', 'nats.publish_time_ms'].sort(),
+        'nats.unreachable_ticks', 'nats.dual_publish_pct', 'nats.agent_ref_pct', 'nats.publish_time_ms', 'nats.slow_consumers'].sort(),
     );
     expect([...PER_AGENT_METRICS].sort()).toEqual(
       ['agents.active_pct', 'agents.inactive_count', 'agents.unknown_count', 'agents.restarts', 'agents.crashes', 'agents.uptime_pct',

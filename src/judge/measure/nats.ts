@@ -90,6 +90,35 @@ function natsUnreachableTicks(c: Calc): Measurement {
   return trailingRun(c, (o) => (o.nats === null ? 'nodata' : o.nats.reachable === null ? (o.nats.error ? 'error' : 'nodata') : !o.nats.reachable), 'with NATS unreachable');
 }
 
+/** At most this many unreadable observations are named in a note; the rest are counted. */
+const NAMED = 5;
+
+/**
+ * Slow consumers the NATS server counted in the window: the sum of its per-collection deltas (each
+ * covers the time since the previous collection, so the sums of consecutive observations never
+ * overlap). An observation without a count leaves the sum a lower bound; none counted: no data.
+ */
+function slowConsumers(c: Calc): Measurement {
+  const obs = c.sel.inWindow.filter((o) => o.kind !== 'baseline');
+  if (obs.length === 0) return { value: null, samples: 0, note: 'no collection after the T+0 baseline in this window' };
+  let total = 0;
+  let counted = 0;
+  const notCounted: string[] = [];
+  for (const o of obs) {
+    const v = o.nats?.slowConsumers;
+    if (v === undefined || v === null) notCounted.push(`${new Date(o.at).toISOString()} (${v === null ? 'not counted: first reading, server restart or /varz not read' : 'not recorded'})`);
+    else {
+      total += v;
+      counted++;
+    }
+  }
+  const unread = notCounted.length > NAMED ? `${notCounted.slice(0, NAMED).join(', ')} and ${notCounted.length - NAMED} more` : notCounted.join(', ');
+  if (counted === 0) return { value: null, samples: 0, note: `slow consumers not counted in this window: ${unread}` };
+  const note = `${total} slow consumer(s) counted by the NATS server over ${counted} collection(s)`;
+  if (notCounted.length) return { value: total, bound: 'lower', samples: counted, note: `${note}; not counted at ${unread}` };
+  return { value: total, samples: counted, note };
+}
+
 export const NATS_MEASURES = {
   'nats.dual_publish_pct': dualPublishPct,
   'nats.dual_subscription_pct': dualSubscriptionPct,
@@ -97,4 +126,5 @@ export const NATS_MEASURES = {
   'nats.publish_time_ms': publishTimeMs,
   'nats.connection_drops': connectionDrops,
   'nats.unreachable_ticks': natsUnreachableTicks,
+  'nats.slow_consumers': slowConsumers,
 } satisfies Partial<Measures>;
