@@ -102,6 +102,11 @@ export function metricFacts(name: MetricName): MetricFacts {
   return METRIC_REGISTRY[name];
 }
 
+/** The unit of a metric named in a record (a plain string there); null for a name not in the registry. */
+export function unitOf(name: string): MetricUnit | null {
+  return Object.hasOwn(METRIC_REGISTRY, name) ? METRIC_REGISTRY[name as MetricName].unit : null;
+}
+
 /** Name → description (what `wavewatch` prints for a plan's metrics and the schema documents). */
 export const METRICS = Object.fromEntries(METRIC_NAMES.map((n) => [n, METRIC_REGISTRY[n].description])) as Record<MetricName, string>;
 

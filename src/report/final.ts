@@ -20,6 +20,7 @@ import type {
 import type { Plan } from '../plan/schema';
 import { chartDefs, renderSvg } from './charts';
 import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';
+import { unitOf } from '../plan/metrics';
 import {
   VERDICT_MARK,
   fmtBytes,
@@ -457,7 +458,7 @@ export function tightMargin(c: CriterionResult): boolean {
   if (c.value === null || c.outcome !== 'pass') return false;
   if (c.op === '<' || c.op === '<=') return c.threshold > 0 && c.value > 0.8 * c.threshold;
   if (c.op === '>' || c.op === '>=') {
-    const room = c.metric.endsWith('_pct') ? 100 - c.threshold : Math.abs(c.threshold);
+    const room = unitOf(c.metric) === 'pct' ? 100 - c.threshold : Math.abs(c.threshold);
     return room > 0 && c.value - c.threshold < 0.2 * room;
   }
   return false;

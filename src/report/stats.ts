@@ -1,4 +1,4 @@
-// The small figures the reports need: deltas and their direction, and null-tolerant mean/max/min/sum
+// The small figures the reports need: deltas and their direction, and null-tolerant mean/max/sum
 // over readings. Statistics proper (tests, fits, the normal distribution) are the judge's
 // (src/judge/stats); the judge decides criteria, these only describe the data for people.
 import { isNum } from './format';
@@ -46,11 +46,6 @@ export function mean(values: (number | null | undefined)[]): number | null {
 export function max(values: (number | null | undefined)[]): number | null {
   const v = known(values);
   return v.length ? Math.max(...v) : null;
-}
-
-export function min(values: (number | null | undefined)[]): number | null {
-  const v = known(values);
-  return v.length ? Math.min(...v) : null;
 }
 
 export function sum(values: (number | null | undefined)[]): number | null {

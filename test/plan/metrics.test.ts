@@ -1,4 +1,4 @@
-import { FLEET_METRICS, METRIC_NAMES, METRIC_REGISTRY, METRICS, PER_AGENT_METRICS, noiseFloor } from '../../src/plan/metrics';
+import { FLEET_METRICS, METRIC_NAMES, METRIC_REGISTRY, METRICS, PER_AGENT_METRICS, noiseFloor, unitOf } from '../../src/plan/metrics';
 import { measure, TEST_SCOPE } from '../../src/judge/measurements';
 import { healthyHistory, HOUR, plan, START } from '../judge/fixtures';
 
@@ -30,5 +30,14 @@ describe('the metric registry', () => {
     const m = measure({ plan, startMs: START }, healthyHistory(6 * HOUR), 'wave', TEST_SCOPE);
     expect(Object.keys(m).sort()).toEqual([...METRIC_NAMES].sort());
     for (const name of METRIC_NAMES) expect(m[name]!.value !== null || Boolean(m[name]!.note || m[name]!.error)).toBe(true);
+  });
+  it('gives the unit of a metric named in a record; a name outside the registry has none', () => {
+    expect(unitOf('nats.dual_publish_pct')).toBe('pct');
+    expect(unitOf('probe.p99_ms')).toBe('ms');
+    expect(unitOf('errors.per_5min')).toBe('rate');
+    expect(unitOf('toString')).toBeNull();
+    expect(unitOf('memory_bytes')).toBeNull();
+    // the names' suffixes agree with the units (reports once guessed the unit from them)
+    for (const n of METRIC_NAMES) if (n.endsWith('_pct')) expect(unitOf(n)).toBe('pct');
   });
 });
