@@ -40,7 +40,7 @@ const latency = (description: string): MetricFacts => ({ description, unit: 'ms'
 
 export const METRIC_REGISTRY = {
   // agents under test (control agents are judged separately and never fail the wave)
-  'agents.active_pct': { description: 'share of agent instances under test whose unit is active, %', unit: 'pct', better: 'higher', noiseFloor: 0, scope: 'agent' },
+  'agents.active_pct': { description: 'share of agent instances under test whose unit is active, %', unit: 'pct', better: 'higher', noiseFloor: 0.01, scope: 'agent' },
   'agents.inactive_count': count('agent instances under test not active (inactive, failed, not installed), count', 'agent'),
   'agents.unknown_count': count('agent instances under test whose state could not be collected, count', 'agent'),
   'agents.restarts': count('restarts of agent instances under test since monitoring start, count', 'agent'),

@@ -34,19 +34,30 @@ export function comparisonRowFormat(rowMetric: string): Unit {
 
 type Row = Pick<MetricDef, 'key' | 'label' | 'value' | 'counts'>;
 
-/** A row about a registry metric: unit, better direction and noise floor are the registry's. */
-function ofMetric(metric: MetricName, plan: Plan | null, row: Row): MetricDef {
+/** A registry metric's better direction, noise floor and unit, as a report's row of changes needs them. */
+export function rowFacts(metric: MetricName, plan: Plan | null = null): [better: 'lower' | 'higher', absMin: number, unit: Unit] {
   const f = metricFacts(metric);
-  if (f.better === 'none') throw new Error(`${metric} has no better direction: it cannot be compared between checkpoints`);
-  return { ...row, unit: reportUnit(f.unit), better: f.better, absMin: noiseFloor(metric, plan) };
+  if (f.better === 'none') throw new Error(`${metric} has no better direction: a change of it is neither better nor worse`);
+  return [f.better, noiseFloor(metric, plan), reportUnit(f.unit)];
 }
 
-/** A row about the per-instance quantity a test-vs-control metric compares (memory, CPU per instance). */
-function ofQuantity(metric: 'compare.cpu_overhead_pct' | 'compare.memory_overhead_pct', row: Row): MetricDef {
+/** The same for the per-instance quantity a test-vs-control metric compares (memory, CPU per instance). */
+export function quantityFacts(metric: 'compare.cpu_overhead_pct' | 'compare.memory_overhead_pct'): [better: 'lower' | 'higher', absMin: number, unit: Unit] {
   const q = comparedQuantity(metric);
-  const better = metricFacts(metric).better;
-  if (better === 'none') throw new Error(`${metric} has no better direction`);
-  return { ...row, unit: reportUnit(q.unit), better, absMin: q.noiseFloor };
+  const [better] = rowFacts(metric);
+  return [better, q.noiseFloor, reportUnit(q.unit)];
+}
+
+/** A row about a registry metric: unit, better direction and noise floor are the registry's. */
+function ofMetric(metric: MetricName, plan: Plan | null, row: Row): MetricDef {
+  const [better, absMin, unit] = rowFacts(metric, plan);
+  return { ...row, unit, better, absMin };
+}
+
+/** A row about the per-instance quantity a test-vs-control metric compares. */
+function ofQuantity(metric: 'compare.cpu_overhead_pct' | 'compare.memory_overhead_pct', row: Row): MetricDef {
+  const [better, absMin, unit] = quantityFacts(metric);
+  return { ...row, unit, better, absMin };
 }
 
 /** The report's rows; each row's unit, direction and noise floor come from the metric registry (src/plan/metrics.ts). */

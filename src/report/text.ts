@@ -2,7 +2,7 @@
 // inputs: a retried write produces the same bytes.
 import type { CheckpointRecord, CriterionResult, ErrorEntry, MonitorSample, Role } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
-import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';
+import { compareCheckpoints, comparisonRowFormat, quantityFacts, rowFacts, type CheckpointComparison } from './compare';
 import {
   OUTCOME_MARK,
   VERDICT_MARK,
@@ -394,19 +394,17 @@ export function renderHourly(
   if (previous) {
     const a = tickSeries(previous, 'test');
     const b = tickSeries(samples, 'test');
-    const rows: [string, number | null, number | null, 'lower' | 'higher', number, 'pct' | 'ms' | 'count' | 'bytes'][] = [
-      ['errors', sum(a.map((p) => p.errors)), sum(b.map((p) => p.errors)), 'lower', 0, 'count'],
-      ['error rate', rate(a), rate(b), 'lower', 0.01, 'pct'],
-      ['latency p50 (mean of ticks)', mean(a.map((p) => p.p50Ms)), mean(b.map((p) => p.p50Ms)), 'lower', 5, 'ms'],
-      ['latency p99 (max of ticks)', max(a.map((p) => p.p99Ms)), max(b.map((p) => p.p99Ms)), 'lower', 5, 'ms'],
-      ['instances active (mean)', mean(a.map((p) => p.activePct)), mean(b.map((p) => p.activePct)), 'higher', 0.01, 'pct'],
+    const rows: [string, number | null, number | null, ...ReturnType<typeof rowFacts>][] = [
+      ['errors', sum(a.map((p) => p.errors)), sum(b.map((p) => p.errors)), ...rowFacts('errors.count')],
+      ['error rate', rate(a), rate(b), ...rowFacts('errors.rate_pct')],
+      ['latency p50 (mean of ticks)', mean(a.map((p) => p.p50Ms)), mean(b.map((p) => p.p50Ms)), ...rowFacts('probe.p50_ms')],
+      ['latency p99 (max of ticks)', max(a.map((p) => p.p99Ms)), max(b.map((p) => p.p99Ms)), ...rowFacts('probe.p99_ms')],
+      ['instances active (mean)', mean(a.map((p) => p.activePct)), mean(b.map((p) => p.activePct)), ...rowFacts('agents.active_pct')],
       [
         'memory per instance (mean)',
         mean(previous.flatMap((s) => s.agents.filter((x) => x.role === 'test').map((x) => x.memoryBytes))),
         mean(samples.flatMap((s) => s.agents.filter((x) => x.role === 'test').map((x) => x.memoryBytes))),
-        'lower',
-        16 * 1024 * 1024,
-        'bytes',
+        ...quantityFacts('compare.memory_overhead_pct'),
       ],
     ];
     out.push(

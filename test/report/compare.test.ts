@@ -1,6 +1,7 @@
 import { comparedMetrics, compareCheckpoints, comparisonRowFormat } from '../../src/report/compare';
 import { comparisonOf } from '../../src/report/rollup';
 import { renderComparisonJson } from '../../src/report/final';
+import { renderHourly } from '../../src/report/text';
 import { comparedQuantity, metricFacts, noiseFloor } from '../../src/plan/metrics';
 import { makeRecord, wave2Plan } from '../artifacts/fixtures';
 import type { CheckpointRecord } from '../../src/artifacts/types';
@@ -57,5 +58,22 @@ describe('test vs control: the judge\'s comparison is the only one', () => {
     expect(comparisonRowFormat('cpu_pct')).toBe('pct');
     expect(comparisonRowFormat('error_rate_pct')).toBe('pct');
     expect(comparisonRowFormat('uptime_pct')).toBe('pct');
+  });
+});
+
+describe('the hourly trend\'s hour-against-hour rows use the registry too', () => {
+  const hourOf = (startHour: number, memoryMiB: number) =>
+    [0, 1, 2].map((i) => ({
+      at: new Date(Date.parse('2026-01-23T12:00:00Z') + startHour * 3_600_000 + i * 1_200_000).toISOString(),
+      windowMs: 1_200_000,
+      agents: [{ agent: 'a', host: 'h', role: 'test' as const, active: true, memoryBytes: memoryMiB * MiB, cpuPct: 1, errors: 0, messages: 100, restarts: 0 }],
+      probes: [],
+      hosts: [],
+      natsReachable: true,
+    }));
+  it('memory per instance: a 12 MiB (12 %) rise over the hour counts (the judge\'s 10 MiB floor, not 16 MiB)', () => {
+    const text = renderHourly({ wave: 'w', title: 't' }, 2, 'a', 'b', hourOf(1, 112), hourOf(0, 100));
+    expect(text).toMatch(/memory per instance \(mean\)\s+100\.0 MiB\s+112\.0 MiB\s+degrading/);
+    expect(renderHourly({ wave: 'w', title: 't' }, 2, 'a', 'b', hourOf(1, 109), hourOf(0, 100))).toMatch(/memory per instance \(mean\).*stable/);
   });
 });
