@@ -1,0 +1,44 @@
+// The workflow bundle holds orchestration only (issue 13): what src/workflows loads at run time must
+// not reach statistics, I/O or the heavy libraries, or every edit there becomes a replay question and
+// the Temporal sandbox carries the whole stack. Checked on the graph as compiled (type-only imports
+// vanish: tsPreCompilationDeps false), transitively (`reachable`), apart from .dependency-cruiser.cjs,
+// whose layer rules see types too. dependency-cruiser's `reachable` walks every edge whatever its
+// type, so excluding type-only imports needs this second cruise rather than a `dependencyTypesNot`.
+
+/** The judge's files the workflow may hold: the alert state machine, rule evaluation, the rollback decision. */
+const PURE_JUDGE = '^src/judge/(alerts|rules|rollback-decision|windows|observations)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'workflow-bundle-no-statistics',
+      comment: 'Statistics live in the judge and run in activities; the workflow keeps only alert states and rule outcomes.',
+      severity: 'error',
+      from: { path: '^src/workflows/' },
+      to: { reachable: true, path: '^src/judge/', pathNot: PURE_JUDGE },
+    },
+    {
+      name: 'workflow-bundle-no-io',
+      comment: 'No sources, files, reports, mail, rollback steps or CLI in the workflow: they run in activities.',
+      severity: 'error',
+      from: { path: '^src/workflows/' },
+      to: { reachable: true, path: '^src/(collect/(hosts|nats)/(?!.*budget)|artifacts/(?!types|schema)|report/|notify/|remediate/|observe/|client/|worker/|cli/|sim/|stack/)' },
+    },
+    {
+      name: 'workflow-bundle-no-heavy-libraries',
+      comment: 'vega (charts), ssh2, NATS, nodemailer, the histogram library and node\'s I/O modules stay out of the sandbox.',
+      severity: 'error',
+      from: { path: '^src/workflows/' },
+      to: {
+        reachable: true,
+        path: '(^|/)node_modules/(vega|vega-lite|ssh2|nats|@nats-io/[^/]+|nodemailer|hdr-histogram-js)/|^(node:)?(fs|fs/promises|path|net|http|https|child_process|os|dgram|tls|worker_threads)$',
+      },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: false,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '\\.test\\.ts$' },
+  },
+};
