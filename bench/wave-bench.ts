@@ -11,7 +11,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { startWave } from '../src/client/waves';
-import type { WaveStatus } from '../src/workflows/status';
+import type { WaveStatus } from '../src/model/status';
 import { benchPlan, median, quantile, sleep, startFleetChild, tempDir, MiB } from './lib';
 import { tsProcessArgs } from '../test/helpers/ts-process';
 

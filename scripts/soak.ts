@@ -3,7 +3,7 @@
 //   npx tsx scripts/soak.ts [rounds=10] [timeScale=1440]
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WaveStatus } from '../src/workflows/status';
+import type { WaveStatus } from '../src/model/status';
 import { checkpointFiles } from '../src/artifacts/layout';
 import { client, localPlan, runWave, spawnWorker, startFleet, startTemporal, tempDir } from '../test/helpers/wave-env';
 

@@ -6,7 +6,7 @@ import type { AlertEvaluation, AlertLogEntry as JudgeAlertLogEntry, AlertNotific
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { WaveDecision } from '../judge/verdict';
 import type { CriterionResult } from '../artifacts/types';
-import type { CheckpointVerdict, Policy, WaveStatus } from '../workflows/status';
+import type { CheckpointVerdict, Policy, WaveStatus } from '../model/status';
 
 /** Where activities find the wave's plan: stored once per run by storePlan, named by its digest. */
 export interface PlanRef {
@@ -123,7 +123,7 @@ export interface RollbackStepInput extends WaveRef {
 export interface RollbackStepResult {
   name: string;
   ok: boolean;
-  targets: import('../workflows/status').RollbackTargetResult[];
+  targets: import('../model/status').RollbackTargetResult[];
 }
 
 export interface FinishInput extends WaveRef {

@@ -1,5 +1,5 @@
 // The status object as a person reads it in a terminal (`status`, `watch`, the demo).
-import type { WaveStatus } from '../workflows/status';
+import type { WaveStatus } from '../model/status';
 
 const MARK: Record<string, string> = { pass: '✅', fail: '❌', inconclusive: '❔', error: '⚠️', waived: '➖' };
 

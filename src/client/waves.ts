@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import type { Plan } from '../plan/schema';
 import type { WaveInput } from '../workflows/wave-state';
-import type { Policy, WaveStatus } from '../workflows/status';
+import type { Policy, WaveStatus } from '../model/status';
 import { requestProblem } from '../workflows/requests';
 import { TASK_QUEUE, type TemporalSettings } from './connection';
 

@@ -9,7 +9,8 @@
 import type { Plan, PlanAlertRule, RuleAction } from '../plan/schema';
 import type { MetricName } from '../plan/metrics';
 import { ruleFires, type Measurements } from './rules';
-import { effectiveAction, type Policy } from './rollback-decision';
+import { effectiveAction } from './rollback-decision';
+import type { Policy } from '../model/vocabulary';
 import { FLEET_METRICS } from './measurements';
 
 export type Severity = 'critical' | 'warning';

@@ -3,7 +3,9 @@
 // (collection failed after retries); the judge turns those into "no data" and "error", never zeros.
 // Times are epoch milliseconds on the worker's clock, except the systemd timestamps (host clock).
 
-export type Role = 'test' | 'control';
+import type { Role } from '../model/vocabulary';
+
+export type { Role };
 
 /** systemd ActiveState; 'not-found' for LoadState=not-found (not installed); 'unknown' when not collected. */
 export type UnitState = 'active' | 'reloading' | 'inactive' | 'failed' | 'activating' | 'deactivating' | 'not-found' | 'unknown';

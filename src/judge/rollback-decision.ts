@@ -5,8 +5,7 @@
 import type { Plan, PlanRollbackCriterion, RuleAction } from '../plan/schema';
 import { ruleFires, type Measurements, type RuleResult } from './rules';
 import type { WindowKind } from './windows';
-
-export type Policy = 'auto' | 'hold' | 'observe';
+import type { Policy } from '../model/vocabulary';
 
 const RANK: Record<RuleAction, number> = { observe: 0, page: 1, hold: 2, rollback: 3 };
 

@@ -15,6 +15,7 @@
 import type { Plan, PlanCriterion } from '../plan/schema';
 import { evaluateRule, ruleFires, type Measurements, type RuleOutcome, type RuleResult } from './rules';
 import type { WindowKind } from './windows';
+import type { CheckpointVerdict } from '../model/vocabulary';
 
 export interface Waiver {
   criterion: string;
@@ -46,7 +47,6 @@ function notWaived(fired: readonly RuleResult[], waivers: readonly Waiver[]): Ru
   return fired.filter((r) => !waivers.some((w) => w.criterion === r.id));
 }
 
-export type CheckpointVerdict = 'PASS' | 'WARNING' | 'FAIL';
 
 export interface JudgedCriterion extends RuleResult {
   primary: boolean;

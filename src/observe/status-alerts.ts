@@ -7,8 +7,9 @@
 import type { Plan } from '../plan/schema';
 import type { AlertLogEntry, AlertRecord, OperatorAction as OperatorActionRecord } from '../artifacts/types';
 import { alertViews, type Alert, type AlertLogEntry as JudgeAlertLogEntry, type AlertState } from '../judge/alerts';
-import { effectiveAction, type Policy } from '../judge/rollback-decision';
-import type { AlertStatus, OperatorAction as StatusOperatorAction, RollbackStatus } from '../workflows/status';
+import { effectiveAction } from '../judge/rollback-decision';
+import type { Policy } from '../model/vocabulary';
+import type { AlertStatus, OperatorAction as StatusOperatorAction, RollbackStatus } from '../model/status';
 import { iso } from './readings';
 
 /** The status query's alert: one shape, defined with the status (src/workflows/status.ts). */

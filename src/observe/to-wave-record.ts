@@ -1,10 +1,10 @@
-// The workflow's status (src/workflows/status.ts) and the wave's judgement as the WaveRecord
+// The workflow's status (src/model/status.ts) and the wave's judgement as the WaveRecord
 // (wave.json, the decision document, the report, the final email). Rollback steps become one
 // record per target; what the status does not say (per-target start times) stays null. Pure.
 import type { Plan } from '../plan/schema';
 import type { CheckpointRef, CriterionResult, RollbackRecord, RollbackStepRecord, TimelineEvent, WaveRecord } from '../artifacts/types';
 import { parseCheckpointFolder } from '../artifacts/layout';
-import type { RollbackStatus, WaveStatus } from '../workflows/status';
+import type { RollbackStatus, WaveStatus } from '../model/status';
 import { alertRecordsOf, operatorActionsOf } from './status-alerts';
 
 export interface WaveJudgement {

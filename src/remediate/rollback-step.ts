@@ -4,7 +4,7 @@
 import type { Plan, PlanRollbackStep } from '../plan/schema';
 import { quote, unitName } from '../collect/hosts/shell';
 import { targetOf, type SshPool } from '../collect/hosts/ssh-pool';
-import type { RollbackTargetResult } from '../workflows/status';
+import type { RollbackTargetResult } from '../model/status';
 
 /** Fills {host}, {agent}, {unit} with validated names, each shell-quoted. */
 export function renderStepCommand(template: string, plan: Plan, host: string, agent: string | null): string {

@@ -2,7 +2,7 @@
 // Signals for what must work with every worker down; updates where the caller needs an answer;
 // a query for status. Every argument is one JSON object.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { WaveStatus } from './status';
+import type { WaveStatus } from '../model/status';
 
 /** Who and why, on every operator action; `by` defaults to "operator". */
 export interface OperatorRequest {

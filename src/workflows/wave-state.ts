@@ -8,7 +8,7 @@ import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { CheckpointResult, TickResult } from '../activities/types';
 import type { OperatorRequest } from './messages';
 import { MAX_OPERATOR_ACTIONS, MAX_PENDING_ALERT_LOG } from './bounds';
-import type { CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from './status';
+import type { CheckpointVerdict, Policy, RollbackStepStatus, WaveStatus } from '../model/status';
 
 export interface WaveInput {
   plan: Plan;

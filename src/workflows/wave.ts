@@ -53,7 +53,7 @@ function failureText(err: unknown): string {
 /** wavewatch's own alert rule: the alert log cannot be written. */
 export const ALERT_LOG_RULE = 'wavewatch-alert-log';
 
-export async function waveWorkflow(input: WaveInput): Promise<import('./status').WaveStatus> {
+export async function waveWorkflow(input: WaveInput): Promise<import('../model/status').WaveStatus> {
   // A bad input fails the workflow with one line; thrown later it would fail workflow tasks forever.
   const bad = waveInputProblem(input);
   if (bad) throw ApplicationFailure.nonRetryable(bad, bad.startsWith('invalid plan') ? 'InvalidPlan' : 'InvalidInput');

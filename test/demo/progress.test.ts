@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
 import { DemoProgress } from '../../src/cli/demo/progress';
 import { demoOutputs } from '../../src/cli/demo/outcome';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 
 const START = Date.UTC(2025, 0, 1);
 const iso = (ms: number) => new Date(ms).toISOString();

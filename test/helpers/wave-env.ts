@@ -10,7 +10,7 @@ import type { Plan } from '../../src/plan/schema';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/stack/temporal-server';
 import { startLocalFleet, type LocalFleet } from '../../src/stack/local-stack';
 import { connectClient, startWave } from '../../src/client/waves';
-import type { Policy, WaveStatus } from '../../src/workflows/status';
+import type { Policy, WaveStatus } from '../../src/model/status';
 import { tsProcessArgs } from './ts-process';
 
 // Worker state changes at INFO would drown the test output.

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { createActivities } from '../../src/activities';
 import type { Plan } from '../../src/plan/schema';
 import type { TickResult } from '../../src/activities/types';
-import type { Policy, WaveStatus } from '../../src/workflows/status';
+import type { Policy, WaveStatus } from '../../src/model/status';
 import { client, localPlan, runWave, startTemporal, tempDir, workflowBundle } from './wave-env';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 

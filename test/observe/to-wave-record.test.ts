@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toWaveRecord, alertRecordsOf, alertViewOf, operatorActionsOf, parseAlertMessage, alertRecordsFromState, alertLogEntryOf } from '../../src/observe';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { emptyAlertState, evaluateAlerts, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
 import { writeWaveRecord } from '../../src/artifacts/wave';

@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Plan } from '../../src/plan/schema';
 import type { LocalFleet } from '../../src/stack/local-stack';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from '../../src/workflows/search-attributes';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, waitForStatus, type RunningWorker } from '../helpers/wave-env';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { checkpointFiles } from '../../src/artifacts/layout';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { validate } from '../artifacts/jsonschema';
 import { startMailSink } from '../../src/notify/sink';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir } from '../helpers/wave-env';

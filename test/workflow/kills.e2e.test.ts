@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { client, localPlan, runWave, scheduledActivities, spawnWorker, startFleet, startTemporal, tempDir, waitForPendingActivity, waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(420_000);

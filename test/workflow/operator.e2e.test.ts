@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startMailSink, type MailSink } from '../../src/notify/sink';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { LocalFleet } from '../../src/stack/local-stack';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import type { Plan } from '../../src/plan/schema';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, waitForStatus, type RunningWorker } from '../helpers/wave-env';
 

@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import { loadScenario } from '../../src/sim/scenario';
 import { runScenario } from '../../src/sim/scenario-runner';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, type RunningWorker } from '../helpers/wave-env';
 
 jest.setTimeout(600_000);

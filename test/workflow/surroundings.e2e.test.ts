@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { startMailSink, type MailSink } from '../../src/notify/sink';
 import { parseScenario } from '../../src/sim/scenario';
 import { runScenario } from '../../src/sim/scenario-runner';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { client, localPlan, runWave, startFleet, startTemporal, startWorker, tempDir, waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(300_000);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { LocalFleet } from '../../src/stack/local-stack';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { runningWavesOf, startWave, WaveCommandError } from '../../src/client/waves';
 import { client, localPlan, startFleet, startTemporal, startWorker, tempDir, waitForStatus, type RunningWorker } from '../helpers/wave-env';
 

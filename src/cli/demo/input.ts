@@ -5,7 +5,7 @@ import { parsePort } from '../../plan/port';
 import type { Plan } from '../../plan/schema';
 import { loadScenario, ScenarioError, type Scenario } from '../../sim/scenario';
 import { readTimeScale } from '../wave-clock';
-import type { Policy } from '../../workflows/status';
+import type { Policy } from '../../model/vocabulary';
 
 export interface DemoOptions {
   plan: string;

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Plan } from '../../plan/schema';
 import type { MailSink } from '../../notify/sink';
-import type { WaveStatus } from '../../workflows/status';
+import type { WaveStatus } from '../../model/status';
 import type { Io } from './io';
 
 /** The outcome printed last on stdout with --json: the status object plus where things are. */

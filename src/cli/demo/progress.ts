@@ -2,7 +2,7 @@
 // (what changed since the last one) and a one-line bar to the next checkpoint, in plan time.
 import { formatDuration } from '../../plan/duration';
 import { VERDICT_MARK } from '../../report/format';
-import type { AlertStatus, WaveStatus } from '../../workflows/status';
+import type { AlertStatus, WaveStatus } from '../../model/status';
 
 /** Turns successive status objects into lines for people: what changed since the last one, and a progress line. */
 export class DemoProgress {

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { firstLine, waveStatus, WaveCommandError } from '../../client/waves';
-import type { WaveStatus } from '../../workflows/status';
+import type { WaveStatus } from '../../model/status';
 import type { Io } from './io';
 import type { Interrupts } from './lifecycle';
 import { DemoProgress } from './progress';

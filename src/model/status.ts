@@ -1,11 +1,14 @@
 // The `status` query's object (product.md, Operator interface): what the CLI, the Web UI and the
-// demo show. Plain JSON; times are ISO strings.
-import type { RuleResult } from '../judge/rules';
+// demo show, and what observe, remediate and the activities read of a wave. Plain JSON; times are
+// ISO strings. Declared in the model (not beside the workflow) because every layer speaks it; the
+// workflow builds it (wave-state.ts).
+import type { RuleResult } from './rule-result';
+import type { CheckpointVerdict, Policy } from './vocabulary';
+
+export type { CheckpointVerdict, Policy };
 
 export type Phase = 'monitoring' | 'holding' | 'rolling-back' | 'completed' | 'aborted';
 export type Verdict = 'GO' | 'NO-GO' | 'ABORTED' | null;
-export type CheckpointVerdict = 'PASS' | 'WARNING' | 'FAIL';
-export type Policy = 'auto' | 'hold' | 'observe';
 
 export interface CheckpointStatus {
   name: string;
