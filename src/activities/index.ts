@@ -15,7 +15,7 @@ import { writeFinalReports } from '../report/regenerate';
 import { collectWave, EMPTY_CARRY, type CollectionKind } from '../collect/wave-collection';
 import { sourcesFor } from '../collect/sources';
 import { CONTROL_SCOPE, measure, measureAll, TEST_SCOPE, tickMetrics, type JudgeContext } from '../judge/measurements';
-import { evaluateAlerts } from '../judge/alerts';
+import { evaluateAlerts } from '../judge/alert-evaluation';
 import { decideRollback } from '../judge/rollback-decision';
 import { judgeCheckpoint, judgeWave } from '../judge/verdict';
 import { compareTestVsControl } from '../judge/comparison';

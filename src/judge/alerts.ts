@@ -6,12 +6,13 @@
 // the repeat interval of its resolution reopens quietly (flapping does not page again).
 // Rules whose (policy-softened) action is `observe` are recorded and logged but never sent.
 // Pure: stepAlerts(state, evaluations, nowMs, plan) → { state, notifications, logLines }.
-import type { Plan, PlanAlertRule, RuleAction } from '../plan/schema';
-import type { MetricName } from '../plan/metrics';
-import { ruleFires, type Measurements } from './rules';
+// This file runs inside the workflow (wave-state.ts): it holds no statistics. The evaluations come
+// from the measurements in an activity (alert-evaluation.ts); an alert keeps their metric, op,
+// threshold and value as fields, and its message is rendered from them.
+import type { Plan, RuleAction } from '../plan/schema';
 import { effectiveAction } from './rollback-decision';
 import type { Policy } from '../model/vocabulary';
-import { FLEET_METRICS } from './measurements';
+import type { AlertStatus } from '../model/status';
 
 export type Severity = 'critical' | 'warning';
 export type AlertStateName = 'firing' | 'acknowledged' | 'resolved';
@@ -39,6 +40,7 @@ export interface Alert {
   state: AlertStateName;
   title: string;
   metric: string;
+  op: string;
   message: string;
   value: number | null;
   threshold: number;
@@ -101,35 +103,11 @@ export interface StepResult {
   entries: AlertLogEntry[];
 }
 
-/** The plan's alert rules judged on measurements: agent rules per scope (test, control), fleet rules once. */
-export function evaluateAlerts(plan: Plan, measurements: { test?: Measurements; control?: Measurements }, rules: readonly PlanAlertRule[] = plan.alerts): AlertEvaluation[] {
-  const out: AlertEvaluation[] = [];
-  for (const rule of rules) {
-    const scopes: [string, Measurements | undefined][] = FLEET_METRICS.has(rule.metric as MetricName) ? [['fleet', measurements.test]] : [['test', measurements.test], ['control', measurements.control]];
-    for (const [scope, m] of scopes) {
-      if (!m) continue;
-      const r = ruleFires(rule, m);
-      out.push({
-        rule: rule.id,
-        scope,
-        status: r.fires ? 'firing' : r.outcome === 'fail' ? 'clear' : 'unknown',
-        severity: rule.severity,
-        title: rule.title,
-        metric: rule.metric,
-        op: rule.op,
-        threshold: rule.threshold,
-        value: r.value,
-        note: r.note,
-      });
-    }
-  }
-  return out;
-}
-
 const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function messageOf(e: AlertEvaluation): string {
+/** The alert's message, rendered from its fields (never parsed back: the fields travel with it). */
+export function messageOf(e: Pick<AlertEvaluation, 'title' | 'scope' | 'metric' | 'op' | 'threshold' | 'value' | 'note'>): string {
   return `${e.title} [${e.scope}]: ${e.metric} = ${e.value ?? 'n/a'} (${e.op} ${e.threshold})${e.note ? ` — ${e.note}` : ''}`;
 }
 
@@ -220,6 +198,7 @@ export function stepAlerts(
       state: 'firing',
       title: e.title,
       metric: e.metric,
+      op: e.op,
       message: messageOf(e),
       value: e.value,
       threshold: e.threshold,
@@ -261,9 +240,7 @@ export function acknowledgeAlert(state: AlertState, req: { alertId: string; by?:
 }
 
 /** The status query's view (ISO times), resolved alerts included. */
-export function alertViews(state: AlertState): {
-  id: string; rule: string; severity: Severity; scope: string; state: AlertStateName; firstFiredAt: string; lastFiredAt: string; resolvedAt?: string; acknowledgedBy?: string; message: string;
-}[] {
+export function alertViews(state: AlertState): AlertStatus[] {
   return state.alerts.map((a) => ({
     id: a.id,
     rule: a.rule,
@@ -274,6 +251,10 @@ export function alertViews(state: AlertState): {
     lastFiredAt: iso(a.lastFiredAt),
     ...(a.resolvedAt !== undefined ? { resolvedAt: iso(a.resolvedAt) } : {}),
     ...(a.acknowledgedBy ? { acknowledgedBy: a.acknowledgedBy } : {}),
+    metric: a.metric,
+    op: a.op,
+    threshold: a.threshold,
+    value: a.value,
     message: a.message,
   }));
 }

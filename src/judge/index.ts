@@ -18,6 +18,7 @@ export type { JudgeContext, MeasureOptions, Scope } from './measurements';
 export * from './windows';
 export * from './verdict';
 export * from './alerts';
+export * from './alert-evaluation';
 export * from './rollback-decision';
 export * from './trends';
 export * from './comparison';

@@ -31,6 +31,12 @@ export interface AlertStatus {
   lastFiredAt: string;
   resolvedAt?: string;
   acknowledgedBy?: string;
+  /** The rule's condition and what was measured, as fields: `message` is rendered from them. */
+  metric: string;
+  op: string;
+  threshold: number;
+  /** The last measured value; null when there was none. */
+  value: number | null;
   message: string;
 }
 

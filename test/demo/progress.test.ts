@@ -51,7 +51,7 @@ test('the bar runs from the last checkpoint to the next one, in plan time', () =
     s.nextCheckpoint = { name: 'T+6h', dueAt: iso(START + 30_000) };
     s.interim.ticks = 14;
     s.interim.skippedTicks = 3;
-    s.alerts = [{ id: 'a', rule: 'r', severity: 'warning', scope: 'test', state: 'firing', firstFiredAt: iso(START), lastFiredAt: iso(START), message: 'm' }];
+    s.alerts = [{ id: 'a', rule: 'r', severity: 'warning', scope: 'test', state: 'firing', firstFiredAt: iso(START), lastFiredAt: iso(START), metric: 'agents.inactive', op: '>', threshold: 0, value: 1, message: 'm' }];
   });
   expect(p.bar(after, START + 17_500)).toBe('T+3h30m [████████████░░░░░░░░░░░░] T+6h in 13 s · ticks 14 (3 skipped) · 1 alert firing · monitoring');
 });
@@ -67,7 +67,7 @@ test('each change is printed once, in a readable order', () => {
 
   const firing = status((s) => {
     s.checkpoints = cp.checkpoints;
-    s.alerts = [{ id: 'a1', rule: 'agent-crash', severity: 'critical', scope: 'test', state: 'firing', firstFiredAt: iso(START + 15_000), lastFiredAt: iso(START + 15_000), message: 'Agent crashes: 1' }];
+    s.alerts = [{ id: 'a1', rule: 'agent-crash', severity: 'critical', scope: 'test', state: 'firing', firstFiredAt: iso(START + 15_000), lastFiredAt: iso(START + 15_000), metric: 'agents.crashes', op: '>', threshold: 0, value: 1, message: 'Agent crashes: 1' }];
     s.phase = 'rolling-back';
     s.rollback = {
       requested: true,

@@ -1,4 +1,5 @@
-import { acknowledgeAlert, alertViews, emptyAlertState, evaluateAlerts, stepAlerts, type AlertEvaluation, type AlertState } from '../../src/judge/alerts';
+import { acknowledgeAlert, alertViews, emptyAlertState, stepAlerts, type AlertEvaluation, type AlertState } from '../../src/judge/alerts';
+import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { measure, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
 import { ctx, healthyHistory, HOUR, last, MIN, plan, START, TICK } from './fixtures';
 
@@ -45,6 +46,16 @@ describe('alert state machine', () => {
     const events = lines.map((l) => JSON.parse(l).event);
     expect(events).toEqual(['fired', 'resolved']); // the ack line comes from acknowledgeAlert's own result
     expect(alertViews(state)[0]).toMatchObject({ id: 'agent-inactive:test', state: 'resolved', firstFiredAt: new Date(START).toISOString() });
+  });
+
+  test('the status view carries metric, op, threshold and the last value as fields; the message is rendered from them', () => {
+    const ticks = [[ev('agent-inactive', 'firing', { value: 2, note: 'node-1 down' })], [ev('agent-inactive', 'firing', { value: 3 })]];
+    const { state } = run(ticks);
+    const r = plan.alerts.find((a) => a.id === 'agent-inactive')!;
+    const [view] = alertViews(state);
+    expect(view).toMatchObject({ metric: r.metric, op: r.op, threshold: r.threshold, value: 3 });
+    expect(view.message).toBe(`${r.title} [test]: ${r.metric} = 3 (${r.op} ${r.threshold})`);
+    expect(alertViews(run([[ev('agent-inactive', 'firing', { value: null })]]).state)[0]).toMatchObject({ value: null, message: `${r.title} [test]: ${r.metric} = n/a (${r.op} ${r.threshold})` });
   });
 
   test('no data neither resolves nor reminds', () => {

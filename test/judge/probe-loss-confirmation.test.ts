@@ -3,7 +3,7 @@
 // same observation. Loss on test and control alike is a rig/NATS warning. Crafted data on the tick.
 import { measure, TEST_SCOPE, CONTROL_SCOPE } from '../../src/judge/measurements';
 import { decideRollback } from '../../src/judge/rollback-decision';
-import { evaluateAlerts } from '../../src/judge/alerts';
+import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import type { Observation, ProbeObservation } from '../../src/judge/observations';
 import type { Plan } from '../../src/plan/schema';
 import { ctx, healthyHistory, HOUR, last, plan } from './fixtures';

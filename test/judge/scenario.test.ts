@@ -1,7 +1,8 @@
 // Whole-wave scenarios on crafted data: a healthy wave run tick by tick is GO with no alert and no
 // rollback; a wave breaching each rollback criterion in turn rolls back (auto policy) or holds
 // (hold policy) with the evidence; control agents never trigger it; verdicts and waivers.
-import { emptyAlertState, evaluateAlerts, stepAlerts, type AlertState } from '../../src/judge/alerts';
+import { emptyAlertState, stepAlerts, type AlertState } from '../../src/judge/alerts';
+import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { measure, measureAll, tickMetrics, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
 import { decideRollback, effectiveAction } from '../../src/judge/rollback-decision';
 import { applyWaivers, judgeCheckpoint, judgeWave, validateWaiver, type CheckpointJudgement } from '../../src/judge/verdict';

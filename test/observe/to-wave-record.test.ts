@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toWaveRecord, alertRecordsOf, alertViewOf, operatorActionsOf, parseAlertMessage, alertRecordsFromState, alertLogEntryOf } from '../../src/observe';
-import type { WaveStatus } from '../../src/model/status';
-import { emptyAlertState, evaluateAlerts, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
+import { toWaveRecord, alertRecordsOf, operatorActionsOf, alertLogEntryOf } from '../../src/observe';
+import type { AlertStatus, WaveStatus } from '../../src/model/status';
+import { emptyAlertState, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
+import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
 import { writeWaveRecord } from '../../src/artifacts/wave';
 import { alertLogEntrySchema } from '../../src/artifacts/schema';
@@ -24,8 +25,8 @@ function status(over: Partial<WaveStatus> = {}): WaveStatus {
     ],
     interim: { ticks: 80, skippedTicks: 3, lastTickAt: at(7 * H), agentsActive: '5/6', lastTickNote: null, firing: [] },
     alerts: [
-      { id: 'error-rate-warning:test', rule: 'error-rate-warning', severity: 'warning', scope: 'test', state: 'resolved', firstFiredAt: at(5 * H), lastFiredAt: at(5.5 * H), resolvedAt: at(6.5 * H), message: 'Error rate > 0.1% [test]: errors.rate_pct = 0.4 (> 0.1)' },
-      { id: 'error-rate-critical:test', rule: 'error-rate-critical', severity: 'critical', scope: 'test', state: 'acknowledged', firstFiredAt: at(5.5 * H), lastFiredAt: at(7 * H), acknowledgedBy: 'alice', message: 'Error rate > 1% [test]: errors.rate_pct = 2.5 (> 1) — 50 errors / 2000 messages' },
+      { id: 'error-rate-warning:test', rule: 'error-rate-warning', severity: 'warning', scope: 'test', state: 'resolved', firstFiredAt: at(5 * H), lastFiredAt: at(5.5 * H), resolvedAt: at(6.5 * H), metric: 'errors.rate_pct', op: '>', threshold: 0.1, value: 0.4, message: 'Error rate > 0.1% [test]: errors.rate_pct = 0.4 (> 0.1)' },
+      { id: 'error-rate-critical:test', rule: 'error-rate-critical', severity: 'critical', scope: 'test', state: 'acknowledged', firstFiredAt: at(5.5 * H), lastFiredAt: at(7 * H), acknowledgedBy: 'alice', metric: 'errors.rate_pct', op: '>', threshold: 1, value: 2.5, message: 'Error rate > 1% [test]: errors.rate_pct = 2.5 (> 1) — 50 errors / 2000 messages' },
     ],
     rollback: {
       requested: true,
@@ -106,13 +107,19 @@ describe('toWaveRecord', () => {
 });
 
 describe('status alerts ⇄ records', () => {
-  it('parses the value and threshold of both message formats', () => {
-    expect(parseAlertMessage('Agent crashes [test]: agents.crashes = 1 (> 0) — tdd-expert@dgx-2: x')).toEqual({ metric: 'agents.crashes', value: 1, op: '>', threshold: 0 });
-    expect(parseAlertMessage('Agent crashes: agents.crashes = n/a (> 0)')).toEqual({ metric: 'agents.crashes', value: null, op: '>', threshold: 0 });
-    expect(parseAlertMessage('free text')).toBeNull();
+  it('value, threshold and metric come from the alert\'s fields, whatever its message says', () => {
+    const view = (o: Partial<AlertStatus>): AlertStatus => ({ id: 'x', rule: 'wavewatch-alert-log', severity: 'critical', scope: 'fleet', state: 'firing', firstFiredAt: at(H), lastFiredAt: at(H), metric: 'wavewatch.alert_log_pending', op: '>', threshold: 0, value: 3, message: 'Alert log cannot be written', ...o });
+    // not a plan rule and a message with no "metric = value (op threshold)" in it: the fields still say it
+    expect(alertRecordsOf([view({})], plan)[0]).toMatchObject({ value: 3, threshold: 0, actionTaken: 'None' });
+    expect(alertRecordsOf([view({ value: null })], plan)[0].value).toBeNull();
+    // an escalation is the same metric and scope, told by the field (the rule ids are not in the plan)
+    const warning = view({ id: 'w', rule: 'custom-warn', severity: 'warning', metric: 'm.x', message: 'warn' });
+    const critical = view({ id: 'c', rule: 'custom-crit', severity: 'critical', metric: 'm.x', firstFiredAt: at(H + 1), message: 'crit' });
+    const other = view({ id: 'o', rule: 'custom-other', severity: 'critical', metric: 'm.y', firstFiredAt: at(H + 1), message: 'other' });
+    expect(alertRecordsOf([warning, critical, other], plan).map((r) => r.escalated)).toEqual([false, true, false]);
   });
 
-  it('the judge alert state → views → records → views round trip; the full state gives exact times', () => {
+  it('the judge alert state → views → records: the view carries the rule\'s metric, op, threshold and value', () => {
     let st = emptyAlertState();
     const evals = evaluateAlerts(plan, { test: { 'agents.crashes': { value: 2, samples: 6 } }, control: {} }, plan.alerts.filter((r) => r.id === 'agent-crash'));
     st = stepAlerts(st, evals, START + H, plan).state;
@@ -120,8 +127,7 @@ describe('status alerts ⇄ records', () => {
     const views = alertViews(st);
     const recs = alertRecordsOf(views, plan);
     expect(recs[0]).toMatchObject({ id: 'agent-crash:test', title: 'Agent crashes', severity: 'critical', state: 'acknowledged', acknowledgedBy: 'carol', acknowledgedAt: null, value: 2, threshold: 0, actionTaken: 'Paged; acknowledged by carol' });
-    expect(recs.map(alertViewOf)).toEqual(views);
-    expect(alertRecordsFromState(st, plan)[0]).toMatchObject({ acknowledgedAt: at(H + 1000), value: 2 });
+    expect(views[0]).toMatchObject({ metric: 'agents.crashes', op: '>', threshold: 0, value: 2 });
     expect(alertRecordsOf(views, plan, { policy: 'observe' })[0].actionTaken).toMatch(/^None \(recorded only\)/);
   });
 
