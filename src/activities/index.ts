@@ -11,6 +11,7 @@ import { appendAlertLog } from '../artifacts/alertlog';
 import { readCheckpoint, writeCheckpoint } from '../artifacts/checkpoint';
 import { writeHourlyTrend } from '../artifacts/hourly';
 import { readWaveRecord } from '../artifacts/wave';
+import { collectionOfCheckpoint } from '../artifacts/layout';
 import { writeFinalReports } from '../report/regenerate';
 import { collectWave, EMPTY_CARRY, type CollectionKind } from '../collect/wave-collection';
 import { sourcesFor } from '../collect/sources';
@@ -356,7 +357,7 @@ export function createActivities(deps: ActivityDeps) {
     async finishWave(input: FinishInput): Promise<FinishResult> {
       const plan = await humanPlan(await planOf(input), input);
       const judgement = input.judgement ?? { criteria: [], reasons: [] };
-      const record = toWaveRecord(plan, input.status, { criteria: judgement.criteria, verdictReason: judgement.reasons.join('; ') || verdictText(input.status) });
+      const record = toWaveRecord(plan, input.status, { criteria: judgement.criteria, verdictReason: judgement.reasons.join('; ') || verdictText(input.status) }, collectionOfCheckpoint);
       const r = await writeFinalReports(store, plan, record);
       return { files: r.files.map((f) => store.locate(f)), reportPath: store.locate(plan.output.reportDoc), problems: r.problems };
     },

@@ -43,6 +43,13 @@ export function checkpointFolder(checkpoint: string, collection = 0): string {
   return collection === 0 ? checkpoint : `${checkpoint}.recollect-${collection}`;
 }
 
+/** Which collection of the checkpoint `name` the folder `artifactsDir` holds: n for "<name>.recollect-n", else 0. */
+export function collectionOfCheckpoint(c: { name: string; artifactsDir: string | null }): number {
+  const folder = c.artifactsDir ? (c.artifactsDir.replace(/\/+$/, '').split('/').pop() ?? '') : '';
+  const parsed = folder ? parseCheckpointFolder(folder) : null;
+  return parsed && parsed.checkpoint === c.name ? parsed.collection : 0;
+}
+
 /** The inverse of checkpointFolder; null for a folder that is not a checkpoint's ("hourly", "charts"). */
 export function parseCheckpointFolder(folder: string): { checkpoint: string; collection: number } | null {
   const m = RECOLLECT.exec(folder);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { AlertRecord, CheckpointRecord, CriterionResult, Reading, WaveRecord } from '../artifacts/types';
 import { checkpointPath } from '../artifacts/layout';
-import type { RuleOutcome } from '../judge/rules';
+import type { RuleOutcome } from '../model/rule-result';
 import type { Plan } from '../plan/schema';
 import { VERDICT_MARK, fmtDur, fmtNumber, fmtReading, fmtTime, passMark } from '../report/format';
 import { nextWaveLabel } from '../report/final';

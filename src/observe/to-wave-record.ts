@@ -3,8 +3,7 @@
 // record per target; what the status does not say (per-target start times) stays null. Pure.
 import type { Plan } from '../plan/schema';
 import type { CheckpointRef, CriterionResult, RollbackRecord, RollbackStepRecord, TimelineEvent, WaveRecord } from '../artifacts/types';
-import { parseCheckpointFolder } from '../artifacts/layout';
-import type { RollbackStatus, WaveStatus } from '../model/status';
+import type { CheckpointStatus, RollbackStatus, WaveStatus } from '../model/status';
 import { alertRecordsOf, operatorActionsOf } from './status-alerts';
 
 export interface WaveJudgement {
@@ -63,15 +62,20 @@ export function rollbackRecordOf(plan: Plan, r: RollbackStatus): RollbackRecord 
   };
 }
 
-export function checkpointRefsOf(status: WaveStatus): CheckpointRef[] {
+/**
+ * Which collection of a checkpoint its files are (0, or n for the n-th re-collection). The files'
+ * layout knows (artifacts/layout.ts `collectionOfCheckpoint`); observe sits below the files and is
+ * told, rather than reading folder names itself.
+ */
+export type CollectionOf = (checkpoint: Pick<CheckpointStatus, 'name' | 'artifactsDir'>) => number;
+
+export function checkpointRefsOf(status: WaveStatus, collectionOf: CollectionOf): CheckpointRef[] {
   const terminal = TERMINAL.has(status.phase);
   return status.checkpoints.map((c) => {
-    const folder = c.artifactsDir ? (c.artifactsDir.replace(/\/+$/, '').split('/').pop() ?? '') : '';
-    const parsed = folder ? parseCheckpointFolder(folder) : null;
     const gap = c.ranAt === null && terminal ? `not collected: ${c.note ?? (status.phase === 'aborted' ? 'wave aborted' : 'wave ended before it was due')}` : undefined;
     return {
       name: c.name,
-      collection: parsed && parsed.checkpoint === c.name ? parsed.collection : 0,
+      collection: collectionOf(c),
       dueAt: c.dueAt,
       finishedAt: c.ranAt,
       verdict: c.verdict,
@@ -114,7 +118,7 @@ function lastEvent(status: WaveStatus): string | null {
   return times.length ? times.sort()[times.length - 1] : null;
 }
 
-export function toWaveRecord(plan: Plan, status: WaveStatus, judgement: WaveJudgement): WaveRecord {
+export function toWaveRecord(plan: Plan, status: WaveStatus, judgement: WaveJudgement, collectionOf: CollectionOf): WaveRecord {
   const rollback = rollbackRecordOf(plan, status.rollback);
   const terminal = TERMINAL.has(status.phase);
   const finishedAt = judgement.finishedAt !== undefined ? judgement.finishedAt : terminal ? lastEvent(status) : null;
@@ -131,7 +135,7 @@ export function toWaveRecord(plan: Plan, status: WaveStatus, judgement: WaveJudg
     verdict: status.verdict,
     verdictReason,
     criteria: judgement.criteria,
-    checkpoints: checkpointRefsOf(status),
+    checkpoints: checkpointRefsOf(status, collectionOf),
     alerts: alertRecordsOf(status.alerts, plan, { operatorActions: status.operatorActions, rollback: status.rollback, policy: status.policy }),
     operatorActions: operatorActionsOf(status.operatorActions),
     rollback,

@@ -2,7 +2,7 @@
 // bytes on every machine), and a missing value always says why.
 import { formatDuration } from '../plan/duration';
 import type { Reading } from '../artifacts/types';
-import type { RuleOutcome } from '../judge/rules';
+import type { RuleOutcome } from '../model/rule-result';
 
 export function isNum(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);

@@ -5,6 +5,7 @@ import type { AlertStatus, WaveStatus } from '../../src/model/status';
 import { emptyAlertState, stepAlerts, acknowledgeAlert, alertViews } from '../../src/judge/alerts';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
+import { collectionOfCheckpoint } from '../../src/artifacts/layout';
 import { writeWaveRecord } from '../../src/artifacts/wave';
 import { alertLogEntrySchema } from '../../src/artifacts/schema';
 import { validate } from '../artifacts/jsonschema';
@@ -57,7 +58,7 @@ function status(over: Partial<WaveStatus> = {}): WaveStatus {
 
 describe('toWaveRecord', () => {
   it('maps the status: times, checkpoints with collections and gaps, alerts, actions, rollback per target, timeline, skipped ticks', async () => {
-    const w = toWaveRecord(plan, status(), { criteria: [], verdictReason: 'the wave was rolled back' });
+    const w = toWaveRecord(plan, status(), { criteria: [], verdictReason: 'the wave was rolled back' }, collectionOfCheckpoint);
     expect(w).toMatchObject({
       wave: 'wave2', waveId: 'wave2-1', title: 'Sprint 5.3 Wave 2', monitoringStart: at(0), plannedEnd: at(24 * H), timeScale: 1,
       phase: 'completed', verdict: 'NO-GO', verdictReason: 'the wave was rolled back', skippedTicks: 3,
@@ -99,7 +100,7 @@ describe('toWaveRecord', () => {
 
   it('a running wave: no verdict, no finish time, no rollback, no gaps', () => {
     const s = status({ phase: 'monitoring', verdict: null, rollback: { requested: false, trigger: null, executed: false, startedAt: null, finishedAt: null, ok: null, steps: [{ name: 'stop-agents-under-test', state: 'pending', targets: [] }], verification: null }, alerts: [], operatorActions: [] });
-    const w = toWaveRecord(plan, s, { criteria: [], verdictReason: '' });
+    const w = toWaveRecord(plan, s, { criteria: [], verdictReason: '' }, collectionOfCheckpoint);
     expect(w).toMatchObject({ verdict: null, finishedAt: null, rollback: null });
     expect(w.checkpoints.every((c) => c.gap === undefined)).toBe(true);
     expect(w.timeline.some((e) => e.kind === 'verdict' || e.kind === 'gap')).toBe(false);
