@@ -11,7 +11,8 @@ import type { AgentInstanceRecord, Reading } from '../artifacts/types';
 import { errorTypesOf } from './errors';
 import { instanceMessages } from './nats';
 import { cpuPctOf, type Previous } from './previous';
-import { instanceKey, iso, isoOrNull, isNum, missing, planAgentInfo, reading, roleOf, round, type PlanAgentInfo } from './readings';
+import { iso, isoOrNull, isNum, missing, reading, round } from './readings';
+import { expectedInstances, instanceKey, roleOf, type PlanAgentInfo } from '../model/instance';
 
 /** The judge's unit state from the collector's ('not-installed' is systemd's LoadState=not-found). */
 export function unitStateOf(a: Pick<AgentRecord, 'state'>): UnitState {
@@ -25,12 +26,10 @@ export function agentSamples(plan: Plan, c: Collection, previous?: Previous): Ag
   if (!c.hosts) {
     // The baseline does not read the hosts; any other collection without them failed to.
     if (c.kind === 'baseline') return [];
-    return plan.hosts.flatMap((h) =>
-      planAgentInfo(plan).map((a) => ({
-        host: h.name, agent: a.agent, role: a.role, state: 'unknown' as const, nRestarts: null, activeEnterTimestamp: null,
-        activeExitTimestamp: null, memoryBytes: null, cpuPct: null, error: 'hosts were not collected in this collection',
-      })),
-    );
+    return expectedInstances(plan).map((a) => ({
+      host: a.host, agent: a.agent, role: a.role, state: 'unknown' as const, nRestarts: null, activeEnterTimestamp: null,
+      activeExitTimestamp: null, memoryBytes: null, cpuPct: null, error: 'hosts were not collected in this collection',
+    }));
   }
   const out: AgentSample[] = [];
   for (const a of c.hosts.agents) {

@@ -8,7 +8,8 @@ import type { AgentErrors } from '../collect/hosts';
 import { PRIORITY_NAMES } from '../collect/hosts/parse/journal';
 import type { ErrorCount } from '../judge/observations';
 import type { AgentInstanceRecord, CheckpointRecord, ErrorEntry } from '../artifacts/types';
-import { iso, isoOrNull, roleOf } from './readings';
+import { iso, isoOrNull } from './readings';
+import { roleOf } from '../model/instance';
 
 export function errorCounts(plan: Plan, c: Collection): ErrorCount[] | null {
   if (!c.hosts) return null;

@@ -6,6 +6,7 @@ import type { Anomaly } from '../judge/anomalies';
 import type { LatencyComparison, TrendReport } from '../judge/trends';
 import type { RestartEvent } from '../judge/uptime';
 import { iso, isoOrNull } from './readings';
+import { instanceKey } from '../model/instance';
 
 export interface JudgeFindingsInput {
   trends?: TrendReport | null;
@@ -41,7 +42,7 @@ export function toFindings(input: JudgeFindingsInput): Finding[] {
     out.push({
       kind: 'restart',
       severity: 'critical',
-      scope: `${e.agent}@${e.host}`,
+      scope: instanceKey(e.host, e.agent),
       at: iso(e.seenAt),
       message: `${e.kind === 'down' ? 'down' : `${e.count} restart(s)`}: ${e.detail}`,
     });

@@ -7,7 +7,8 @@ import type { PatternStats } from '../collect/nats';
 import { agentConnectionName } from '../collect/nats/subjects';
 import type { MessageCount, NatsObservation, SamplingObservation, SubscriptionCheck } from '../judge/observations';
 import type { DualSubscriptionRecord, NatsRecord, PatternTraffic, Reading } from '../artifacts/types';
-import { distinct, expectedInstances, missing, planAgentInfo, reading } from './readings';
+import { distinct, missing, reading } from './readings';
+import { expectedInstances, planAgentInfo } from '../model/instance';
 
 /** Messages one agent instance handled in the window (its named connection's /connz delta); null when unknown. */
 export function instanceMessages(c: Collection, host: string, agent: string): number | null {
@@ -29,16 +30,14 @@ export function messageCounts(plan: Plan, c: Collection): MessageCount[] | null 
   const agents = planAgentInfo(plan);
   if (!s) return agents.map((a) => ({ agent: a.agent, role: a.role, messages: null, error: 'NATS server statistics not collected' }));
   if (!s.reachable) return agents.map((a) => ({ agent: a.agent, role: a.role, messages: null, error: s.error ?? 'NATS monitoring endpoint unreachable' }));
-  return plan.hosts.flatMap((h) =>
-    agents.map((a): MessageCount => {
-      const base = { host: h.name, agent: a.agent, role: a.role };
-      const i = s.instances.find((x) => x.host === h.name && x.agent === a.agent);
-      if (!i) return { ...base, messages: null, error: 'no connection statistics for this instance' };
-      if (!i.delta)
-        return { ...base, messages: null, error: s.notes.find((n) => n.startsWith('first collection')) ?? 'no message counters for this instance (no connection, no baseline)' };
-      return { ...base, messages: i.delta.handled, ...(i.delta.partial ? { error: 'lower bound: a closed connection’s final counters were not readable' } : {}) };
-    }),
-  );
+  return expectedInstances(plan).map((a): MessageCount => {
+    const base = { host: a.host, agent: a.agent, role: a.role };
+    const i = s.instances.find((x) => x.host === a.host && x.agent === a.agent);
+    if (!i) return { ...base, messages: null, error: 'no connection statistics for this instance' };
+    if (!i.delta)
+      return { ...base, messages: null, error: s.notes.find((n) => n.startsWith('first collection')) ?? 'no message counters for this instance (no connection, no baseline)' };
+    return { ...base, messages: i.delta.handled, ...(i.delta.partial ? { error: 'lower bound: a closed connection’s final counters were not readable' } : {}) };
+  });
 }
 
 /** NATS health: the client port check (health.ts) and the agents' connections with their cids (server.ts). */

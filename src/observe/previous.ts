@@ -4,7 +4,7 @@
 import type { Collection } from '../collect/wave-collection';
 import type { AgentRecord, AgentStatus, HostSystem } from '../collect/hosts';
 import { compareUnitSamples } from '../collect/hosts/samples';
-import { instanceKey } from './readings';
+import { instanceKey } from '../model/instance';
 
 /**
  * What the next collection needs from this one to turn counters into rates, small enough to carry

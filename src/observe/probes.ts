@@ -9,7 +9,8 @@ import { probeSubject } from '../collect/nats/subjects';
 import type { ProbeObservation } from '../judge/observations';
 import type { ProbeRecord } from '../artifacts/types';
 import { latenciesFromHistogram } from './latencies';
-import { distinct, missing, planAgentInfo, reading, type PlanAgentInfo } from './readings';
+import { distinct, missing, reading } from './readings';
+import { planAgentInfo, type PlanAgentInfo } from '../model/instance';
 
 export function probeResults(plan: Plan, c: Collection, opts: { latencies?: boolean } = {}): ProbeObservation[] {
   const out: ProbeObservation[] = [];

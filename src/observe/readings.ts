@@ -1,7 +1,6 @@
 // Small pure helpers shared by the mappings: ISO times, Readings (a number or null with the reason,
-// never an invented zero), the plan's roles and clusters, instance keys.
-import type { Plan } from '../plan/schema';
-import type { Reading, Role } from '../artifacts/types';
+// never an invented zero). The plan's roles, clusters and instance keys are the model's (src/model/instance.ts).
+import type { Reading } from '../artifacts/types';
 
 export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -23,33 +22,6 @@ export const round = (x: number, digits = 3): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 };
-
-export interface PlanAgentInfo {
-  agent: string;
-  role: Role;
-  cluster: string | null;
-}
-
-/** The plan's agents, under test first. */
-export function planAgentInfo(plan: Plan): PlanAgentInfo[] {
-  return [
-    ...plan.agents.underTest.map((a) => ({ agent: a.name, role: 'test' as const, cluster: a.cluster })),
-    ...plan.agents.control.map((a) => ({ agent: a.name, role: 'control' as const, cluster: null })),
-  ];
-}
-
-export function roleOf(plan: Plan, agent: string): Role | null {
-  if (plan.agents.underTest.some((a) => a.name === agent)) return 'test';
-  if (plan.agents.control.some((a) => a.name === agent)) return 'control';
-  return null;
-}
-
-/** Every expected agent instance (host × agent), hosts in plan order, agents under test first. */
-export function expectedInstances(plan: Plan): (PlanAgentInfo & { host: string })[] {
-  return plan.hosts.flatMap((h) => planAgentInfo(plan).map((a) => ({ ...a, host: h.name })));
-}
-
-export const instanceKey = (host: string, agent: string): string => `${agent}@${host}`;
 
 /** Keeps the first `n` distinct strings, in order. */
 export function distinct(items: readonly string[]): string[] {

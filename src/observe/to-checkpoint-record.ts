@@ -13,7 +13,8 @@ import { hostRecord } from './hosts';
 import { natsRecord } from './nats';
 import type { Previous } from './previous';
 import { probeRecord } from './probes';
-import { expectedInstances, instanceKey, iso, planAgentInfo } from './readings';
+import { iso } from './readings';
+import { expectedInstances, instanceKey, planAgentInfo } from '../model/instance';
 
 export interface CheckpointJudged {
   verdict: CheckpointVerdict;

@@ -10,7 +10,8 @@ import { hostSamples } from './hosts';
 import { instanceMessages } from './nats';
 import { cpuPctOf, previousUnit, type Previous } from './previous';
 import { probeResults } from './probes';
-import { iso, roleOf } from './readings';
+import { iso } from './readings';
+import { roleOf } from '../model/instance';
 
 /**
  * `previous` (the collection before, or its unitCounters) gives CPU % and the restarts since then;

@@ -4,6 +4,7 @@
 import type { Plan } from '../plan/schema';
 import type { CheckpointRef, CriterionResult, RollbackRecord, RollbackStepRecord, TimelineEvent, WaveRecord } from '../artifacts/types';
 import type { CheckpointStatus, RollbackStatus, WaveStatus } from '../model/status';
+import { expectedInstances, rollbackTarget } from '../model/instance';
 import { alertRecordsOf, operatorActionsOf } from './status-alerts';
 
 export interface WaveJudgement {
@@ -15,11 +16,11 @@ export interface WaveJudgement {
 
 const TERMINAL = new Set(['completed', 'aborted']);
 
-/** The targets a step runs on (plan: per agent under test on every host, or per host), for steps not run yet. */
+/** The targets a step runs on (plan: per agent under test on every host, or per host), for steps not run yet, named as remediate names them. */
 function planTargets(plan: Plan, stepName: string): string[] {
   const step = plan.rollback.steps.find((s) => s.name === stepName);
   if (!step) return [];
-  return step.forEach === 'host' ? plan.hosts.map((h) => h.name) : plan.hosts.flatMap((h) => plan.agents.underTest.map((a) => `${a.name}@${h.name}`));
+  return step.forEach === 'host' ? plan.hosts.map((h) => rollbackTarget(h.name, null)) : expectedInstances(plan, ['test']).map((i) => rollbackTarget(i.host, i.agent));
 }
 
 export function rollbackRecordOf(plan: Plan, r: RollbackStatus): RollbackRecord | null {

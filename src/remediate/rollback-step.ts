@@ -5,6 +5,7 @@ import type { Plan, PlanRollbackStep } from '../plan/schema';
 import { quote, unitName } from '../collect/hosts/shell';
 import { targetOf, type SshPool } from '../collect/hosts/ssh-pool';
 import type { RollbackTargetResult } from '../model/status';
+import { rollbackTarget } from '../model/instance';
 
 /** Fills {host}, {agent}, {unit} with validated names, each shell-quoted. */
 export function renderStepCommand(template: string, plan: Plan, host: string, agent: string | null): string {
@@ -27,7 +28,7 @@ export async function runRollbackStep(pool: SshPool, plan: Plan, step: PlanRollb
   const jobs = plan.hosts.flatMap((host) => agents.map((agent) => ({ host, agent })));
   const targets = await Promise.all(
     jobs.map(async ({ host, agent }): Promise<RollbackTargetResult> => {
-      const target = agent ? `${host.name}/${agent}` : host.name;
+      const target = rollbackTarget(host.name, agent);
       const ssh = targetOf(host);
       if (step.skipIf) {
         const check = await pool.exec(ssh, renderStepCommand(step.skipIf, plan, host.name, agent), { timeoutMs: step.timeout });

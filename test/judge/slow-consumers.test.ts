@@ -2,7 +2,7 @@
 // (/varz, collected every tick) from the collection to the observation to a plan rule.
 import { measure, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
 import { evaluateRule } from '../../src/judge/rules';
-import { evaluateAlerts } from '../../src/judge/alerts';
+import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { parseStoredPlan } from '../../src/plan/load';
 import { toObservation } from '../../src/observe';
 import type { Observation } from '../../src/judge/observations';

@@ -35,8 +35,8 @@ function status(over: Partial<WaveStatus> = {}): WaveStatus {
       executed: true, startedAt: at(7 * H), finishedAt: at(7 * H + 120_000), ok: true,
       steps: [
         { name: 'stop-agents-under-test', state: 'done', finishedAt: at(7 * H + 60_000), targets: [
-          { target: 'network-expert@dgx-1', outcome: 'done', exitCode: 0 },
-          { target: 'tdd-expert@dgx-1', outcome: 'skipped', exitCode: 0, message: 'already inactive' },
+          { target: 'dgx-1/network-expert', outcome: 'done', exitCode: 0 },
+          { target: 'dgx-1/tdd-expert', outcome: 'skipped', exitCode: 0, message: 'already inactive' },
         ] },
         { name: 'disable-agents-under-test', state: 'pending', targets: [] },
       ],
@@ -72,9 +72,10 @@ describe('toWaveRecord', () => {
     ]);
     expect(w.rollback).toMatchObject({ executed: true, trigger: 'rollback-error-rate', startedAt: at(7 * H), finishedAt: at(7 * H + 120_000) });
     expect(w.rollback!.steps.map((s) => [s.name, s.target, s.state])).toEqual([
-      ['stop-agents-under-test', 'network-expert@dgx-1', 'done'],
-      ['stop-agents-under-test', 'tdd-expert@dgx-1', 'skipped'],
-      ...plan.hosts.flatMap((h) => plan.agents.underTest.map((a) => ['disable-agents-under-test', `${a.name}@${h.name}`, 'pending'])),
+      ['stop-agents-under-test', 'dgx-1/network-expert', 'done'],
+      ['stop-agents-under-test', 'dgx-1/tdd-expert', 'skipped'],
+      // a step not run yet lists its targets named as the rollback names them (remediate: host/agent)
+      ...plan.hosts.flatMap((h) => plan.agents.underTest.map((a) => ['disable-agents-under-test', `${h.name}/${a.name}`, 'pending'])),
     ]);
     expect(w.rollback!.steps[1].detail).toBe('exit 0: already inactive');
     expect(w.operatorActions.map((o) => o.outcome)).toEqual(['accepted', 'rejected: unknown criterion "x"', 'noted: automatic rollback suppressed: automation paused']);

@@ -6,6 +6,7 @@ import { parseHostClock, hostClockOf, type HostClock } from './parse/clock';
 import { systemctlShowCommand, systemctlShowFallbackCommand, withHostClock, failureOf } from './commands';
 import { unitName } from './shell';
 import { type SshPool, type ExecResult, targetOf } from './ssh-pool';
+import { planAgentInfo } from '../../model/instance';
 
 export interface AgentStatus {
   host: string;
@@ -37,10 +38,7 @@ export interface PlanAgent {
 
 /** The agents of a plan, under test first, optionally narrowed to some names. */
 export function planAgents(plan: Plan, only?: string[]): PlanAgent[] {
-  const all: PlanAgent[] = [
-    ...plan.agents.underTest.map((a) => ({ agent: a.name, role: 'test' as const })),
-    ...plan.agents.control.map((a) => ({ agent: a.name, role: 'control' as const })),
-  ];
+  const all: PlanAgent[] = planAgentInfo(plan).map(({ agent, role }) => ({ agent, role }));
   return only && only.length ? all.filter((a) => only.includes(a.agent)) : all;
 }
 

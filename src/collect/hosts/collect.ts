@@ -5,6 +5,7 @@
 import type { Plan } from '../../plan/schema';
 import { NAME_PATTERN } from '../../plan/schema';
 import { collectAgentStatus, planAgents, type AgentStatus, type PlanAgent } from './agent-status';
+import { cursorKey } from '../../model/instance';
 import {
   journalCommand, failureOf, PROC_STATUS, LOADAVG, MEMINFO, UPTIME, NETDEV, dfCommand, NVIDIA_SMI, NVIDIA_QUERY_FIELDS,
 } from './commands';
@@ -105,7 +106,6 @@ export interface CollectHostsOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export const cursorKey = (host: string, agent: string) => `${host}/${agent}`;
 
 /** Collects everything one checkpoint needs from every host of the plan. */
 export async function collectHosts(pool: SshPool, plan: Plan, opts: CollectHostsOptions): Promise<HostsCollection> {

@@ -4,7 +4,7 @@ export type { SshTarget, SshPoolOptions, ExecResult, ExecOptions } from './ssh-p
 export { quote, wrapRemote, unitName, assertName, shellWords } from './shell';
 export { collectAgentStatus, planAgents, agentStatusFromResult } from './agent-status';
 export type { AgentStatus, PlanAgent, CollectOptions } from './agent-status';
-export { collectHosts, cursorKey } from './collect';
+export { collectHosts } from './collect';
 export type { HostsCollection, CollectHostsOptions, AgentRecord, AgentErrors, HostSystem, Sampled } from './collect';
 export { compareUnitSamples, compareStatusSets } from './samples';
 export type { UnitDelta } from './samples';

@@ -8,6 +8,7 @@ import type { Plan } from '../../plan/schema';
 import { agentConnectionName, subscriptionWithin } from './subjects';
 import { round2 } from './pairing';
 import { CONNZ_MAX_PAGES, CONNZ_PAGE, MONITOR_FETCH_MS } from './limits';
+import { expectedInstances as planInstances } from '../../model/instance';
 
 export interface FetchResult {
   ok: boolean;
@@ -159,12 +160,7 @@ export interface ExpectedInstance {
 }
 
 export function expectedInstances(plan: Plan): ExpectedInstance[] {
-  const out: ExpectedInstance[] = [];
-  for (const h of plan.hosts) {
-    for (const a of plan.agents.underTest) out.push({ host: h.name, agent: a.name, role: 'test', name: agentConnectionName(plan.nats.agentConnectionName, h.name, a.name) });
-    for (const a of plan.agents.control) out.push({ host: h.name, agent: a.name, role: 'control', name: agentConnectionName(plan.nats.agentConnectionName, h.name, a.name) });
-  }
-  return out;
+  return planInstances(plan).map(({ host, agent, role }) => ({ host, agent, role, name: agentConnectionName(plan.nats.agentConnectionName, host, agent) }));
 }
 
 /** "1.518568ms", "350µs", "2.1s" → ms. */

@@ -4,6 +4,7 @@ import type { AgentSample } from '../observations';
 import { downtimeIntervals, isActive, restartEvents, unionLength, type RestartEvent } from '../uptime';
 import { memoryLeak } from '../trends';
 import { fmtPct, instanceSamples, memo, partial, type Calc, type Measures } from './context';
+import { instanceKey } from '../../model/instance';
 
 // ---- agents --------------------------------------------------------------------------------------
 
@@ -13,13 +14,13 @@ import { fmtPct, instanceSamples, memo, partial, type Calc, type Measures } from
  */
 function currentStates(c: Calc): { active: string[]; notActive: string[]; unknown: string[]; missing: string[]; samples: Map<string, AgentSample> } {
   const byKey = new Map<string, AgentSample>();
-  for (const s of c.sel.current.agents) if (c.inScope(s)) byKey.set(`${s.agent}@${s.host}`, s);
+  for (const s of c.sel.current.agents) if (c.inScope(s)) byKey.set(instanceKey(s.host, s.agent), s);
   const active: string[] = [];
   const notActive: string[] = [];
   const unknown: string[] = [];
   const missing: string[] = [];
   for (const { host, agent } of c.expected) {
-    const key = `${agent}@${host}`;
+    const key = instanceKey(host, agent);
     const s = byKey.get(key);
     if (!s) missing.push(key);
     else if (s.state === 'unknown') unknown.push(`${key}${s.error ? ` (${s.error})` : ''}`);
@@ -54,13 +55,13 @@ function unknownCount(c: Calc): Measurement {
 
 function eventsOf(c: Calc): RestartEvent[] {
   const byInst = instanceSamples(c);
-  return memo(c, 'events', () => c.expected.flatMap(({ host, agent }) => restartEvents(byInst.get(`${agent}@${host}`) ?? [], c.ctx.startMs, c.opts.clockSkewMs)));
+  return memo(c, 'events', () => c.expected.flatMap(({ host, agent }) => restartEvents(byInst.get(instanceKey(host, agent)) ?? [], c.ctx.startMs, c.opts.clockSkewMs)));
 }
 
 /** Restart counts are complete only when every instance's newest state is known. */
 function countEvents(c: Calc, events: RestartEvent[], what: string): Measurement {
   const total = events.reduce((s, e) => s + e.count, 0);
-  const note = events.length ? events.map((e) => `${e.agent}@${e.host}: ${e.detail} (seen ${new Date(e.seenAt).toISOString()})`).join('; ') : `no ${what}`;
+  const note = events.length ? events.map((e) => `${instanceKey(e.host, e.agent)}: ${e.detail} (seen ${new Date(e.seenAt).toISOString()})`).join('; ') : `no ${what}`;
   const { unknown, missing } = currentStates(c);
   if (unknown.length + missing.length === 0) return { value: total, samples: c.expected.length, note };
   return partial({ value: total, bound: 'lower', samples: c.expected.length - unknown.length - missing.length, note }, missing, unknown);
@@ -86,15 +87,15 @@ function uptimePct(c: Calc): Measurement {
   const failed: string[] = [];
   let estimated = false;
   for (const { host, agent } of c.expected) {
-    const samples = byInst.get(`${agent}@${host}`) ?? [];
+    const samples = byInst.get(instanceKey(host, agent)) ?? [];
     if (!samples.some((s) => s.state !== 'unknown')) {
-      (samples.length ? failed : neverSeen).push(`${agent}@${host}`);
+      (samples.length ? failed : neverSeen).push(instanceKey(host, agent));
       continue;
     }
     const down = downtimeIntervals(samples, c.ctx.startMs, c.opts.clockSkewMs);
     estimated ||= down.some((d) => d.estimated && d.to > from && d.from < to);
     const own = unionLength(down, from, to);
-    if (own > 0) perInstance.push(`${agent}@${host} down ${Math.round(own / 1000)} s`);
+    if (own > 0) perInstance.push(`${instanceKey(host, agent)} down ${Math.round(own / 1000)} s`);
     all.push(...down);
   }
   if (neverSeen.length + failed.length === c.expected.length)
@@ -112,11 +113,11 @@ function leakCount(c: Calc): Measurement {
   const leaks: string[] = [];
   const undetermined: string[] = [];
   for (const { host, agent } of c.expected) {
-    const samples = (byInst.get(`${agent}@${host}`) ?? []).filter((s) => s.at <= now);
+    const samples = (byInst.get(instanceKey(host, agent)) ?? []).filter((s) => s.at <= now);
     const lastHost = [...c.sel.history].reverse().map((o) => o.hosts.find((h) => h.host === host && h.reachable)).find((h) => h);
     const r = memoryLeak(samples, lastHost ?? null, now, c.endMs, { minPoints: c.opts.leakMinPoints, confLevel: c.opts.confLevel });
-    if (r.leak === null) undetermined.push(`${agent}@${host}: ${r.note}`);
-    else if (r.leak) leaks.push(`${agent}@${host}: ${r.note}`);
+    if (r.leak === null) undetermined.push(`${instanceKey(host, agent)}: ${r.note}`);
+    else if (r.leak) leaks.push(`${instanceKey(host, agent)}: ${r.note}`);
   }
   const note = [leaks.length ? `leaking: ${leaks.join('; ')}` : 'no leak found', undetermined.length ? `undetermined: ${undetermined.join('; ')}` : ''].filter(Boolean).join('; ');
   if (undetermined.length === c.expected.length) return { value: null, samples: 0, note };

@@ -3,6 +3,7 @@ import type { Measurement } from '../rules';
 import type { Observation } from '../observations';
 import { coverWindows } from '../windows';
 import { fmtPct, partial, type Calc, type Measures } from './context';
+import { instanceKey } from '../../model/instance';
 
 function errorObservations(c: Calc): Observation[] {
   if (c.sel.kind === 'tick') return c.sel.current.errors ? [c.sel.current] : [];
@@ -19,8 +20,8 @@ function errorCount(c: Calc): Measurement & { windowMs: number } {
   for (const o of obs)
     for (const { host, agent } of c.expected) {
       const e = (o.errors ?? []).find((x) => x.host === host && x.agent === agent && c.inScope(x));
-      if (!e) missing.push(`${agent}@${host}`);
-      else if (e.count === null) failed.push(`${agent}@${host}${e.error ? ` (${e.error})` : ''}`);
+      if (!e) missing.push(instanceKey(host, agent));
+      else if (e.count === null) failed.push(`${instanceKey(host, agent)}${e.error ? ` (${e.error})` : ''}`);
       else {
         total += e.count;
         perAgent.set(agent, (perAgent.get(agent) ?? 0) + e.count);
@@ -71,7 +72,7 @@ function errorRatePct(c: Calc): Measurement {
             messages += m.messages;
             read++;
           } else
-            notRead.set(`${agent}@${host}`, !e || e.count === null ? `errors: ${e?.error ?? 'not reported'}` : `messages: ${m?.error ?? 'not reported'}`);
+            notRead.set(instanceKey(host, agent), !e || e.count === null ? `errors: ${e?.error ?? 'not reported'}` : `messages: ${m?.error ?? 'not reported'}`);
         }
         continue;
       }
@@ -80,7 +81,7 @@ function errorRatePct(c: Calc): Measurement {
       const msgKnown = msgs.length > 0 && msgs.every((m) => m.messages !== null);
       if (failed.length || !msgKnown) {
         const why = !msgKnown ? `messages: ${msgs.find((m) => m.error)?.error ?? 'not reported'}` : 'errors of another host not read (messages counted per agent, not per host)';
-        for (const host of hosts) notRead.set(`${agent}@${host}`, failed.includes(host) ? `errors: ${errOf(host)?.error ?? 'not reported'}` : why);
+        for (const host of hosts) notRead.set(instanceKey(host, agent), failed.includes(host) ? `errors: ${errOf(host)?.error ?? 'not reported'}` : why);
         continue;
       }
       errors += errs.reduce((s, e) => s + (e?.count ?? 0), 0);

@@ -19,6 +19,7 @@ import { NATS_MEASURES } from './nats';
 import { SYSTEM_MEASURES } from './system';
 import { COMPARE_MEASURES } from './compare';
 import { CLUSTER_MEASURES } from './clusters';
+import { expectedInstances } from '../../model/instance';
 
 export { MEASURE_DEFAULTS, TEST_SCOPE, CONTROL_SCOPE } from './context';
 export type { JudgeContext, MeasureOptions, Scope } from './context';
@@ -57,7 +58,7 @@ export function measure(ctx: JudgeContext, history: readonly Observation[], wind
     scope,
     sel,
     agentNames,
-    expected: ctx.plan.hosts.flatMap((h) => agentNames.map((agent) => ({ host: h.name, agent }))),
+    expected: expectedInstances(ctx.plan, [scope.role]).filter((i) => names2.has(i.agent)),
     inScope: (x) => x.role === scope.role && names2.has(x.agent),
     endMs: ctx.endMs ?? ctx.startMs + ctx.plan.wave.duration,
     memo: new Map(),

@@ -2,6 +2,7 @@
 import type { Measurement } from '../rules';
 import { isCheckpoint } from '../observations';
 import { trailingRun, type Calc, type Measures } from './context';
+import { instanceKey } from '../../model/instance';
 
 export function samplingsOf(c: Calc) {
   const obs = c.sel.kind === 'wave' ? c.sel.inWindow : [c.sel.current];
@@ -52,9 +53,9 @@ function dualSubscriptionPct(c: Calc): Measurement {
   const obs = [...c.sel.history].reverse().find((o) => isCheckpoint(o) && o.subscriptions !== null && (c.sel.kind === 'wave' || o === c.sel.current));
   if (!obs || !isCheckpoint(obs) || !obs.subscriptions) return { value: null, samples: 0, note: 'subscriptions not checked in this window' };
   const subs = obs.subscriptions.filter((s) => c.inScope(s));
-  const missing = c.expected.filter(({ host, agent }) => !subs.some((s) => s.host === host && s.agent === agent)).map(({ host, agent }) => `${agent}@${host}`);
+  const missing = c.expected.filter(({ host, agent }) => !subs.some((s) => s.host === host && s.agent === agent)).map(({ host, agent }) => instanceKey(host, agent));
   const both = subs.filter((s) => s.legacy && s.unified);
-  const notBoth = subs.filter((s) => !(s.legacy && s.unified)).map((s) => `${s.agent}@${s.host} (${s.legacy ? 'legacy' : s.unified ? 'unified' : 'neither'} only)`);
+  const notBoth = subs.filter((s) => !(s.legacy && s.unified)).map((s) => `${instanceKey(s.host, s.agent)} (${s.legacy ? 'legacy' : s.unified ? 'unified' : 'neither'} only)`);
   const n = c.expected.length;
   if (n === 0) return { value: null, samples: 0, note: 'no agent instances in scope' };
   const note = notBoth.length ? `not dual: ${notBoth.join(', ')}` : `${both.length} connections subscribe to both patterns`;
@@ -72,7 +73,7 @@ function connectionDrops(c: Calc): Measurement {
   for (const o of withConns) {
     for (const conn of o.nats?.connections ?? []) {
       if (!c.inScope(conn)) continue;
-      const key = `${conn.agent}@${conn.host}`;
+      const key = instanceKey(conn.host, conn.agent);
       if (last.has(key)) {
         const prev = last.get(key);
         if (prev !== null && prev !== conn.cid && o.at > from && o.at <= c.sel.to) {

@@ -1,6 +1,7 @@
 // Hosts over SSH: agent status, process memory, journal errors since the cursor, system resources.
 // Carries the journal cursors, so the next collection reads from where this one stopped.
-import { collectHosts, cursorKey } from '../../hosts/collect';
+import { collectHosts } from '../../hosts/collect';
+import { cursorKey } from '../../../model/instance';
 import type { SshPool } from '../../hosts/ssh-pool';
 import type { Source } from '../../source';
 import { hostsSpec } from './spec';
