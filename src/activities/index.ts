@@ -46,6 +46,7 @@ import type {
   TickResult,
   WaveRef,
 } from './types';
+import { instanceKey } from '../model/instance';
 
 export interface ActivityDeps {
   store: ArtifactStore;
@@ -202,7 +203,7 @@ export function createActivities(deps: ActivityDeps) {
         .map((a) => ({ host: a.host, agent: a.agent, role: a.role, state: a.state, ...(a.error ? { error: a.error } : {}) }));
       const natsReachable = collection.health ? collection.health.reachable : null;
       const notes = [
-        ...problems.map((p) => `${p.agent}@${p.host} ${p.state}${p.error ? ` (${p.error})` : ''}`),
+        ...problems.map((p) => `${instanceKey(p.host, p.agent)} ${p.state}${p.error ? ` (${p.error})` : ''}`),
         ...(natsReachable === false ? ['NATS unreachable'] : []),
         // readings a rollback criterion does not count (e.g. probe loss on test and control alike)
         ...rollback.warnings,

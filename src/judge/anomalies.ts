@@ -6,6 +6,7 @@
 import type { Observation, Role } from './observations';
 import { anomalyIndexes, robustZ } from './stats/robust-z';
 import { median } from './stats/descriptive';
+import { instanceKey } from '../model/instance';
 
 export interface Anomaly {
   series: string;
@@ -44,8 +45,8 @@ export function buildSeries(obs: readonly Observation[], opts: AnomalyOptions): 
   for (const o of obs) {
     for (const a of o.agents) {
       if (!opts.inScope(a) || !(a.state === 'active' || a.state === 'reloading')) continue;
-      add(`memory ${a.agent}@${a.host}`, 'bytes', 64 * MiB, o.at, a.memoryBytes);
-      add(`cpu ${a.agent}@${a.host}`, '%', 5, o.at, a.cpuPct);
+      add(`memory ${instanceKey(a.host, a.agent)}`, 'bytes', 64 * MiB, o.at, a.memoryBytes);
+      add(`cpu ${instanceKey(a.host, a.agent)}`, '%', 5, o.at, a.cpuPct);
     }
     if (o.kind === 'tick' && o.errors && o.windowMs > 0) {
       const perAgent = new Map<string, number | null>();

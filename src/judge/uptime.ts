@@ -7,6 +7,7 @@
 // worker's: where the sample carries the measured host clock offset they are put on the worker's clock
 // before any comparison; where it does not, the first-sample rule tolerates `clockSkewMs` (60 s).
 import type { AgentSample, Observation } from './observations';
+import { instanceKey } from '../model/instance';
 
 export interface TimedSample extends AgentSample {
   at: number;
@@ -66,7 +67,7 @@ export function samplesByInstance(history: readonly Observation[], filter: (s: A
   for (const o of history)
     for (const s of o.agents) {
       if (!filter(s)) continue;
-      const key = `${s.agent}@${s.host}`;
+      const key = instanceKey(s.host, s.agent);
       const list = out.get(key) ?? [];
       list.push({ ...s, at: o.at });
       out.set(key, list);

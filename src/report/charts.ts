@@ -8,6 +8,7 @@ import { isNum, num } from './format';
 import { comparisonOf, roleSummary } from './rollup';
 import { cumulativeUptime, instanceSeries, planHours, tickSeries } from './series';
 import { max } from './stats';
+import { instanceKey } from '../model/instance';
 
 export interface ChartDef {
   /** File name without extension: error-rate, latency, memory, uptime, test-vs-control. */
@@ -173,7 +174,7 @@ export function chartDefs(
       for (const p of s.points) memRows.push({ at: p.at, series: s.role === 'control' ? `${s.key} (control)` : s.key, value: isNum(p.memoryBytes) ? p.memoryBytes / MIB : null });
   else
     for (const r of checkpoints)
-      for (const a of r.agents) memRows.push({ at: r.finishedAt, series: a.role === 'control' ? `${a.agent}@${a.host} (control)` : `${a.agent}@${a.host}`, value: isNum(a.memoryBytes.value) ? a.memoryBytes.value / MIB : null });
+      for (const a of r.agents) memRows.push({ at: r.finishedAt, series: a.role === 'control' ? `${instanceKey(a.host, a.agent)} (control)` : instanceKey(a.host, a.agent), value: isNum(a.memoryBytes.value) ? a.memoryBytes.value / MIB : null });
   defs.push({
     id: 'memory',
     title: 'Memory per agent instance (MiB)',

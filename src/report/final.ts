@@ -40,6 +40,7 @@ import { comparisonOf, errorsByType, headline, probeLabel, roleSummary } from '.
 import { instanceSeries, tickSeries } from './series';
 import { max, mean, sum } from './stats';
 import { checkpointLabel, evidence, steadyGrowth, trendBlock, type Timebase } from './text';
+import { instanceKey } from '../model/instance';
 
 // ---------------------------------------------------------------- data
 
@@ -376,7 +377,7 @@ function performanceTables(r: CheckpointRecord): string[] {
         const cell = (x: Parameters<typeof fmtReading>[0], unit: Parameters<typeof fmtReading>[1]) =>
           x && x.value === null && a.state.reason && x.reason === a.state.reason ? '—' : fmtReading(x, unit);
         return [
-          `${a.agent}@${a.host}`,
+          instanceKey(a.host, a.agent),
           a.role,
           a.state.active === null ? `unknown: ${a.state.reason ?? 'not collected'}` : `${a.state.active}/${a.state.sub ?? '?'}`,
           cell(a.uptimePct, 'pct'),

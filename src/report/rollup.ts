@@ -12,6 +12,7 @@ import type {
 } from '../artifacts/types';
 import type { Headline, RoleSummary } from '../artifacts/schema';
 import { isNum, num } from './format';
+import { instanceKey } from '../model/instance';
 
 export function reading(value: number | null | undefined, reasonIfMissing: string, samples?: number, caveat?: string): Reading {
   if (isNum(value)) {
@@ -150,5 +151,5 @@ export function deriveCheckpointVerdict(criteria: CriterionResult[], alerts: { s
 }
 
 export function probeLabel(p: ProbeRecord): string {
-  return p.host ? `${p.agent}@${p.host}` : p.agent;
+  return p.host ? instanceKey(p.host, p.agent) : p.agent;
 }

@@ -4,6 +4,7 @@ import type { MonitorSample, Role } from '../artifacts/types';
 import { isNum } from './format';
 import { max, sum } from './stats';
 import { memoryGrowth } from '../judge/trends';
+import { instanceKey } from '../model/instance';
 
 export interface TickPoint {
   at: string;
@@ -74,7 +75,7 @@ export function instanceSeries(samples: MonitorSample[], timeScale = 1): Instanc
   const map = new Map<string, InstanceSeries>();
   for (const s of [...samples].sort((a, b) => a.at.localeCompare(b.at)))
     for (const a of s.agents) {
-      const key = `${a.agent}@${a.host}`;
+      const key = instanceKey(a.host, a.agent);
       const cur = map.get(key) ?? { key, agent: a.agent, host: a.host, role: a.role, points: [], uptimePct: null, memorySlopePerHour: null, memoryR2: null };
       cur.points.push({ at: s.at, t: Date.parse(s.at), memoryBytes: a.memoryBytes, cpuPct: a.cpuPct, active: a.active, restarts: a.restarts });
       map.set(key, cur);

@@ -21,6 +21,7 @@ import { comparisonOf, errorsByType, probeLabel } from './rollup';
 import { instanceSeries, planHours, tickSeries, type TickPoint } from './series';
 import { labelledSparkline } from './sparkline';
 import { delta, max, mean, sum } from './stats';
+import { instanceKey } from '../model/instance';
 
 const PRIORITY = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 
@@ -54,7 +55,7 @@ export function renderErrorsLog(r: CheckpointRecord): string {
   const missing = r.agents.filter((a) => a.errors.value === null);
   if (missing.length) {
     out.push('#', '# no error data from:');
-    for (const a of missing) out.push(`#   ${a.agent}@${a.host}: ${a.errors.value === null ? a.errors.reason : ''}`);
+    for (const a of missing) out.push(`#   ${instanceKey(a.host, a.agent)}: ${a.errors.value === null ? a.errors.reason : ''}`);
   }
   if (r.errorLog.entries.length === 0) out.push('#', '# no error entries in the window');
   const sorted = [...r.errorLog.entries].sort((a, b) => a.at.localeCompare(b.at) || a.host.localeCompare(b.host) || a.agent.localeCompare(b.agent));
@@ -108,7 +109,7 @@ export function renderNatsSampling(r: CheckpointRecord, plan: Plan | null): stri
     out.push(
       ...textTable(
         ['instance', 'legacy', 'unified', 'connection'],
-        n.dualSubscription.map((d) => [`${d.agent}@${d.host}`, mark(d.legacy), mark(d.unified), d.connection ?? `none${d.reason ? ` (${d.reason})` : ''}`]),
+        n.dualSubscription.map((d) => [instanceKey(d.host, d.agent), mark(d.legacy), mark(d.unified), d.connection ?? `none${d.reason ? ` (${d.reason})` : ''}`]),
       ).map((l) => `  ${l}`),
     );
   }
@@ -365,7 +366,7 @@ export function renderTrends(r: CheckpointRecord, previous: CheckpointRecord[], 
   if (restarted.length === 0) out.push(r.agents.some((a) => a.restarts.value === null) ? '  none seen (some instances without data)' : '  none');
   for (const a of restarted)
     out.push(
-      `  ${a.agent}@${a.host}${a.role === 'control' ? ' (control)' : ''}: ${a.restarts.value} restart(s), now ${a.state.active ?? 'unknown'}/${a.state.sub ?? '?'}, active since ${fmtTime(a.activeSince)}` +
+      `  ${instanceKey(a.host, a.agent)}${a.role === 'control' ? ' (control)' : ''}: ${a.restarts.value} restart(s), now ${a.state.active ?? 'unknown'}/${a.state.sub ?? '?'}, active since ${fmtTime(a.activeSince)}` +
         (a.state.active === 'active' ? ' — recovered' : ' — NOT recovered'),
     );
   out.push('', `Checkpoint comparison (${all.map(checkpointLabel).join(' → ')})`, ...comparisonTableLines(compareCheckpoints(all, plan)));
