@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Plan } from '../plan/schema';
 import { connectClient, defaultWaveId, startWave } from '../client/waves';
 import { formatDuration } from '../plan/duration';
+import { POLICIES } from '../model/vocabulary';
 import { printJson, sayErr } from './terminal';
 import { DemoInputError, readDemoInput, type DemoOptions } from './demo/input';
 import { makeIo } from './demo/io';
@@ -112,7 +113,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--state-dir <dir>', 'Temporal database, fleet state and outputs', '.wavewatch/demo')
     .option('--temporal-port <n>', 'Temporal frontend port on 127.0.0.1 (reused when a server answers there)', '7233')
     .option('--ui-port <n>', 'Web UI port of a dev server the demo starts', '8233')
-    .addOption(new Option('--policy <policy>', 'rollback policy of the wave').choices(['auto', 'hold', 'observe']).default('auto'))
+    .addOption(new Option('--policy <policy>', 'rollback policy of the wave').choices([...POLICIES]).default('auto'))
     .action(async (o: DemoOptions) => {
       const code = await runDemo(o);
       // Everything the demo started is stopped; leave now even if a library keeps a handle open.

@@ -8,6 +8,7 @@ import { temporalSettings, type TemporalSettings } from '../client/connection';
 import { connectClient, defaultWaveId, refuseMalformed, signalWave, startWave, updateWave, waveStatus, WaveCommandError } from '../client/waves';
 import { formatStatus } from './format-status';
 import { waveClockOf } from './wave-clock';
+import { POLICIES, type Policy } from '../model/vocabulary';
 import { printJson, redraw, say, sayErr } from './terminal';
 import { registerDevCommands } from './dev';
 import { registerRunCommands } from './run';
@@ -63,9 +64,9 @@ program
   .requiredOption('--plan <file>', 'plan file')
   .option('--time-scale <n>', 'divide every schedule duration by n (1 = real time)', '1')
   .option('--start-at <time>', 'monitoring start: ISO time, "now" or "-2h" (the end of phase 2)', 'now')
-  .addOption(new Option('--policy <policy>', 'auto: as the plan says; hold: a human decides every rollback; observe: record only').choices(['auto', 'hold', 'observe']).default('auto'))
+  .addOption(new Option('--policy <policy>', 'auto: as the plan says; hold: a human decides every rollback; observe: record only').choices([...POLICIES]).default('auto'))
   .option('--id <id>', 'wave id (default: <wave>-<time>); also lets this wave run beside a running wave of the same plan (its files then go under <output.dir>/waves/<id>/)')
-  .action(async (o: { plan: string; timeScale: string; startAt: string; policy: 'auto' | 'hold' | 'observe'; id?: string }) => {
+  .action(async (o: { plan: string; timeScale: string; startAt: string; policy: Policy; id?: string }) => {
     const plan = loadPlan(o.plan);
     const { timeScale, startAtMs } = waveClockOf(o);
     const waveId = o.id ?? defaultWaveId(plan, new Date());

@@ -4,6 +4,7 @@
 // with one line instead of failing workflow tasks forever. Pure: safe in the workflow sandbox.
 import { timeScaleProblem } from './requests';
 import type { WaveInput } from './wave-state';
+import { POLICIES } from '../model/vocabulary';
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
@@ -13,7 +14,7 @@ export function waveInputProblem(input: WaveInput | undefined): string | null {
   if (typeof input.startAtMs !== 'number' || !Number.isFinite(input.startAtMs)) return 'startAtMs must be a time in epoch milliseconds';
   const scale = timeScaleProblem(input.timeScale);
   if (scale) return scale;
-  if (!['auto', 'hold', 'observe'].includes(input.policy)) return `policy must be auto, hold or observe, got ${JSON.stringify(input.policy)}`;
+  if (!(POLICIES as readonly string[]).includes(input.policy)) return `policy must be auto, hold or observe, got ${JSON.stringify(input.policy)}`;
   const p = input.plan as unknown as Record<string, any> | undefined;
   const need: [string, unknown][] = [
     ['wave.duration', p?.wave?.duration],
