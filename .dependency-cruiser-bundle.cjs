@@ -8,6 +8,15 @@
 /** The judge's files the workflow may hold: the alert state machine, rule evaluation, the rollback decision. */
 const PURE_JUDGE = '^src/judge/(alerts|rules|rollback-decision|windows|observations)\\.ts$';
 
+/**
+ * The sources' I/O-free files (decisions, Redesign: "each source gives a pure budget(plan) in an
+ * I/O-free file the workflow may import"): the budget, the source interface, each source's spec and
+ * the named time limits. That they stay I/O-free is checked by the next rule (no fs, ssh2, NATS).
+ */
+const IO_FREE_COLLECT = '^src/collect/(budget|source|specs)\\.ts$|^src/collect/sources/[^/]+/spec\\.ts$|^src/collect/.*/limits\\.ts$';
+/** The records' zod definitions: data shapes, no I/O. */
+const RECORDS = '^src/artifacts/(types\\.ts|schema\\.ts|records/)';
+
 module.exports = {
   forbidden: [
     {
@@ -22,7 +31,7 @@ module.exports = {
       comment: 'No sources, files, reports, mail, rollback steps or CLI in the workflow: they run in activities.',
       severity: 'error',
       from: { path: '^src/workflows/' },
-      to: { reachable: true, path: '^src/(collect/(hosts|nats)/(?!.*budget)|artifacts/(?!types|schema)|report/|notify/|remediate/|observe/|client/|worker/|cli/|sim/|stack/)' },
+      to: { reachable: true, path: '^src/(collect/|artifacts/|report/|notify/|remediate/|observe/|client/|worker/|cli/|sim/|stack/)', pathNot: `${IO_FREE_COLLECT}|${RECORDS}` },
     },
     {
       name: 'workflow-bundle-no-heavy-libraries',

@@ -105,6 +105,14 @@ describe('workflow bundle (.dependency-cruiser-bundle.cjs)', () => {
     ]);
   });
 
+  test('the sources\' I/O-free budget may be loaded, a source\'s I/O module may not', () => {
+    const budget = { 'src/collect/budget.ts': "import type { P } from '../plan/schema';\nexport const budget = (p: P) => [p, 1000];\n" };
+    const ok = project({ ...CLEAN, ...budget, 'src/workflows/wave.ts': "import { budget } from '../collect/budget';\nexport const wave = budget;\n" });
+    expect(violations(ok, BUNDLE, 'src/workflows')).toEqual([]);
+    const io = project({ ...CLEAN, 'src/collect/hosts/pool.ts': 'export const pool = 1;\n', 'src/workflows/wave.ts': "import { pool } from '../collect/hosts/pool';\nexport const wave = pool;\n" });
+    expect(violations(io, BUNDLE, 'src/workflows')).toEqual(['workflow-bundle-no-io: src/workflows/wave.ts → src/collect/hosts/pool.ts']);
+  });
+
   test('I/O and the heavy libraries fail: fs and vega from a file the workflow loads', () => {
     const dir = project({ ...CLEAN, 'src/judge/alerts.ts': "import { readFileSync } from 'fs';\nimport * as vega from 'vega';\nexport const step = [readFileSync, vega];\n" });
     const v = violations(dir, BUNDLE, 'src/workflows');
