@@ -1,10 +1,9 @@
 // The plan's alert rules judged on a tick's measurements: one evaluation per rule and scope, for the
-// alert state machine (alerts.ts) to step. Apart from alerts.ts because it needs the metric facts
-// (which metrics are fleet-wide) and runs in an activity; the workflow bundle holds only alerts.ts.
+// alert state machine (alerts.ts) to step. Apart from alerts.ts because it runs in an activity on
+// the tick's measurements; the workflow bundle holds only alerts.ts.
 import type { Plan, PlanAlertRule } from '../plan/schema';
-import type { MetricName } from '../plan/metrics';
+import { FLEET_METRICS, type MetricName } from '../plan/metrics';
 import { ruleFires, type Measurements } from './rules';
-import { FLEET_METRICS } from './measurements';
 import type { AlertEvaluation } from './alerts';
 
 /** The plan's alert rules judged on measurements: agent rules per scope (test, control), fleet rules once. */

@@ -5,6 +5,7 @@
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import { distinct } from './readings';
+import { instanceKey } from '../model/instance';
 
 export function gapsOf(plan: Plan, c: Collection): string[] {
   const g: string[] = [];
@@ -15,11 +16,11 @@ export function gapsOf(plan: Plan, c: Collection): string[] {
   else {
     for (const u of h.unreachable) g.push(`host ${u.host} unreachable: ${u.error}`);
     const down = new Set(h.unreachable.map((u) => u.host));
-    for (const a of h.agents) if (a.state === 'unknown' && !down.has(a.host)) g.push(`${a.agent}@${a.host}: unit state not collected${a.error ? `: ${a.error}` : ''}`);
+    for (const a of h.agents) if (a.state === 'unknown' && !down.has(a.host)) g.push(`${instanceKey(a.host, a.agent)}: unit state not collected${a.error ? `: ${a.error}` : ''}`);
     for (const e of h.errors) {
       if (down.has(e.host)) continue;
-      if (e.errors === null) g.push(`${e.agent}@${e.host}: journal not read${e.error ? `: ${e.error}` : ''}`);
-      else if (e.truncated) g.push(`${e.agent}@${e.host}: journal read capped, error counts are lower bounds`);
+      if (e.errors === null) g.push(`${instanceKey(e.host, e.agent)}: journal not read${e.error ? `: ${e.error}` : ''}`);
+      else if (e.truncated) g.push(`${instanceKey(e.host, e.agent)}: journal read capped, error counts are lower bounds`);
     }
     for (const s of h.system) {
       if (down.has(s.host)) continue;
