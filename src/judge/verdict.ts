@@ -21,8 +21,8 @@ export interface Waiver {
   criterion: string;
   reason: string;
   by: string;
-  /** Epoch ms of the waiver (workflow time). */
-  at?: number;
+  /** When it was given (the workflow's status keeps an ISO time); the judge does not read it. */
+  at?: number | string;
 }
 
 /** Why a waiver cannot be accepted (for the update's synchronous validator), or null. */
@@ -72,6 +72,25 @@ export function checkpointVerdict(criteria: readonly JudgedCriterion[], rollback
   for (const c of open) reasons.push(`${c.id} ${c.outcome}${c.note ? `: ${c.note}` : ''}`);
   const verdict: CheckpointVerdict = primaryFailed.length || rollbackFired.length ? 'FAIL' : secondaryFailed.length || open.length ? 'WARNING' : 'PASS';
   return { verdict, reasons };
+}
+
+/** The checkpoint's verdict reason in one line (records, emails, the status). */
+export function checkpointVerdictReason(reasons: readonly string[]): string {
+  return reasons.length ? reasons.join('; ') : 'every criterion passed';
+}
+
+/**
+ * A checkpoint whose collection failed (after its retries): no data, so each criterion it lists is an
+ * `error` with the failure as its note, and the verdict is what checkpointVerdict gives errors —
+ * WARNING, never a pass nor a failure the data did not show. A checkpoint that lists no criterion
+ * is still a WARNING: its data is missing, which is never a pass.
+ */
+export function unjudgedCheckpoint(plan: Plan, checkpoint: string, note: string, waivers: readonly Waiver[] = []): CheckpointJudgement {
+  const listed = plan.criteria.filter((c) => c.checkpoints.includes(checkpoint));
+  const errors = listed.map((c): RuleResult => ({ id: c.id, title: c.title, metric: c.metric, op: c.op, threshold: c.threshold, window: c.window, outcome: 'error', value: null, samples: 0, note }));
+  const criteria = applyWaivers(errors, waivers).map((r, i) => ({ ...r, primary: listed[i].primary }));
+  const v = checkpointVerdict(criteria);
+  return { checkpoint, verdict: v.verdict === 'PASS' ? 'WARNING' : v.verdict, reasons: v.reasons.length ? v.reasons : [`no data: ${note}`], criteria, rollbackFired: [] };
 }
 
 /**

@@ -131,25 +131,6 @@ export function comparisonOf(record: Pick<CheckpointRecord, 'comparison'>): Cont
   return record.comparison ?? { rows: [], note: 'no test-vs-control comparison recorded by the judge at this checkpoint' };
 }
 
-/**
- * A checkpoint verdict from its criteria and alerts, for a workflow that has no rule of its own:
- * FAIL when a primary criterion failed or errored; WARNING when a secondary failed, any criterion is
- * inconclusive or errored, or a critical alert is firing; PASS otherwise. Waived counts as passed.
- */
-export function deriveCheckpointVerdict(criteria: CriterionResult[], alerts: { severity: string; state: string }[] = []): { verdict: 'PASS' | 'WARNING' | 'FAIL'; reason: string } {
-  const primaryBad = criteria.filter((c) => c.primary && (c.outcome === 'fail' || c.outcome === 'error'));
-  if (primaryBad.length) return { verdict: 'FAIL', reason: `primary criteria not met: ${primaryBad.map((c) => c.id).join(', ')}` };
-  const notes: string[] = [];
-  const failed = criteria.filter((c) => c.outcome === 'fail');
-  if (failed.length) notes.push(`failed: ${failed.map((c) => c.id).join(', ')}`);
-  const unsure = criteria.filter((c) => c.outcome === 'inconclusive' || c.outcome === 'error');
-  if (unsure.length) notes.push(`no verdict: ${unsure.map((c) => `${c.id} (${c.outcome})`).join(', ')}`);
-  const firing = alerts.filter((a) => a.severity === 'critical' && a.state === 'firing');
-  if (firing.length) notes.push(`${firing.length} critical alert(s) firing`);
-  if (notes.length) return { verdict: 'WARNING', reason: notes.join('; ') };
-  return { verdict: 'PASS', reason: criteria.length ? `all ${criteria.length} criteria met` : 'no criteria at this checkpoint' };
-}
-
 export function probeLabel(p: ProbeRecord): string {
   return p.host ? instanceKey(p.host, p.agent) : p.agent;
 }

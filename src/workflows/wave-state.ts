@@ -3,6 +3,7 @@
 // Deterministic: times come from the workflow clock passed in, never from I/O.
 import type { Plan } from '../plan/schema';
 import type { RuleResult } from '../judge/rules';
+import { applyWaivers } from '../judge/verdict';
 import { alertViews, emptyAlertState, stepAlerts, acknowledgeAlert, type AlertEvaluation, type AlertState, type StepResult } from '../judge/alerts';
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { CheckpointResult, TickResult } from '../activities/types';
@@ -345,21 +346,14 @@ export class WaveState {
     this.refreshNext();
   }
 
-  withWaiver(r: RuleResult): RuleResult {
-    const w = this.status.waivers.find((x) => x.criterion === r.id);
-    return w && r.outcome !== 'pass' ? { ...r, outcome: 'waived', waiver: { reason: w.reason, by: w.by } } : r;
-  }
-
   waive(now: number, criterion: string, reason: string, by: string): string | null {
     this.status.waivers = this.status.waivers.filter((w) => w.criterion !== criterion);
     this.status.waivers.push({ criterion, reason, by, at: iso(now) });
     let before: string | null = null;
-    for (const cp of this.status.checkpoints)
-      cp.criteria = cp.criteria.map((r) => {
-        if (r.id !== criterion) return r;
-        before = r.outcome;
-        return this.withWaiver(r);
-      });
+    for (const cp of this.status.checkpoints) {
+      for (const r of cp.criteria) if (r.id === criterion) before = r.outcome;
+      cp.criteria = applyWaivers(cp.criteria, this.status.waivers); // the judge's rule, one copy
+    }
     this.wake = true;
     return before;
   }

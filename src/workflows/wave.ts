@@ -30,6 +30,7 @@ import {
   type OperatorRequest,
   type RollbackOutcome,
 } from './messages';
+import { unjudgedCheckpoint, validateWaiver } from '../judge/verdict';
 import { MAX_EXTEND_MS, requestProblem } from './requests';
 import { waveInputProblem } from './input-check';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
@@ -323,8 +324,8 @@ export async function waveWorkflow(input: WaveInput): Promise<import('../model/s
     {
       validator: (req) => {
         validate('waiveCriterion')(req);
-        if (!plan.criteria.some((c) => c.id === req.criterion))
-          throw new Error(`unknown criterion "${req.criterion}"; the plan's criteria are: ${plan.criteria.map((c) => c.id).join(', ')}`);
+        const problem = validateWaiver(plan, req); // the judge's check: criteria and rollback criteria
+        if (problem) throw new Error(problem);
       },
     },
   );
@@ -404,10 +405,13 @@ export async function waveWorkflow(input: WaveInput): Promise<import('../model/s
       const next = w.status.nextCheckpoint;
       mail({ key: `checkpoint:${cp.name}`, what: `${cp.name} checkpoint email`, kind: 'checkpoint', args: { checkpoint: cp.name, next } });
     } catch (err) {
-      // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented.
+      // Missing data is a gap, recorded as such (spec, Troubleshooting), never invented: the judge
+      // records the checkpoint's criteria as errors (a WARNING), as it does any missing data.
       const c = w.status.checkpoints[index];
+      const j = unjudgedCheckpoint(plan, cp.name, `collection failed after retries: ${failureText(err)}`, w.status.waivers);
       c.ranAt = new Date(now()).toISOString();
-      c.verdict = 'FAIL';
+      c.verdict = j.verdict;
+      c.criteria = j.criteria;
       c.note = `collection failed after retries: ${failureText(err)}`;
       w.refreshNext();
     }

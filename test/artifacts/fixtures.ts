@@ -12,7 +12,7 @@ import type {
   WaveRecord,
 } from '../../src/artifacts/types';
 import { evaluateRule } from '../../src/judge/rules';
-import { deriveCheckpointVerdict } from '../../src/report/rollup';
+import { checkpointVerdict, checkpointVerdictReason } from '../../src/judge/verdict';
 
 export const START = '2026-01-23T12:10:00.000Z';
 const H = 3_600_000;
@@ -167,7 +167,8 @@ export function makeRecord(plan: Plan, name: string, faults: Faults = {}, collec
         },
       ]
     : [];
-  const v = deriveCheckpointVerdict(criteria, alerts);
+  // production's rule: the judge's (a critical alert alone does not change a checkpoint's verdict)
+  const v = checkpointVerdict(criteria);
   return {
     wave: plan.wave.name,
     waveId: 'wave2-20260123',
@@ -180,7 +181,7 @@ export function makeRecord(plan: Plan, name: string, faults: Faults = {}, collec
     finishedAt: at(cp.at + 330_000),
     windowStart,
     verdict: v.verdict,
-    verdictReason: v.reason,
+    verdictReason: checkpointVerdictReason(v.reasons),
     actions: cp.actions,
     criteria,
     agents,

@@ -3,7 +3,7 @@ import { renderWatch } from '../../src/report/watch';
 import { delta } from '../../src/report/stats';
 import { twoProportionZTest } from '../../src/judge/stats/two-proportion';
 import { displayWidth, fmtDur, fmtPct, fmtReading, textTable } from '../../src/report/format';
-import { deriveCheckpointVerdict, roleSummary } from '../../src/report/rollup';
+import { roleSummary } from '../../src/report/rollup';
 import { compareCheckpoints } from '../../src/report/compare';
 import { tightMargin } from '../../src/report/final';
 import { makeRecord, makeSamples, START, wave2Plan } from '../artifacts/fixtures';
@@ -69,14 +69,6 @@ describe('rollups and verdicts', () => {
     expect(t.errorRatePct.value).toBeCloseTo((6 / (4 * 36_000)) * 100);
     for (const a of r.agents) a.messages = { value: 0 };
     expect(roleSummary(r, 'test').errorRatePct).toEqual({ value: null, reason: 'no messages handled in the window', samples: 0 });
-  });
-  it('derives PASS / WARNING / FAIL', () => {
-    const base = { title: 't', metric: 'm', op: '<', threshold: 1, window: 'checkpoint', value: 0, samples: 1 };
-    expect(deriveCheckpointVerdict([{ ...base, id: 'a', outcome: 'pass', primary: true }]).verdict).toBe('PASS');
-    expect(deriveCheckpointVerdict([{ ...base, id: 'a', outcome: 'inconclusive', primary: true }]).verdict).toBe('WARNING');
-    expect(deriveCheckpointVerdict([{ ...base, id: 'a', outcome: 'fail', primary: false }]).verdict).toBe('WARNING');
-    expect(deriveCheckpointVerdict([{ ...base, id: 'a', outcome: 'fail', primary: true }])).toEqual({ verdict: 'FAIL', reason: 'primary criteria not met: a' });
-    expect(deriveCheckpointVerdict([], [{ severity: 'critical', state: 'firing' }]).verdict).toBe('WARNING');
   });
   it('compares checkpoints with direction and significance', () => {
     const cmp = compareCheckpoints([makeRecord(plan, 'T+1h'), makeRecord(plan, 'T+6h', { latencyMs: 30, errors: 400 })], plan);
