@@ -1,15 +1,12 @@
 // A checkpoint's host collection for the 3-host Wave 2 plan against the simulated fleet: every
-// field of the issue, the spec's files, the health check, and samples compared over time.
-import { readFileSync } from 'node:fs';
+// field of the issue, the health check, and samples compared over time.
 import { join } from 'node:path';
 import { startSimHosts, type SimHosts } from '../../src/sim/ssh-hosts';
 import { SshPool, sshPoolOptionsFromPlan } from '../../src/collect/hosts/ssh-pool';
 import { collectHosts } from '../../src/collect/hosts/collect';
 import { cursorKey } from '../../src/model/instance';
-import { writeHostArtifacts } from '../../src/collect/hosts/artifacts';
 import { runHealthCheck, formatHealthReport } from '../../src/collect/hosts/health-check';
 import { compareStatusSets } from '../../src/collect/hosts/samples';
-import { LocalArtifactStore } from '../../src/artifacts/store';
 import { TIB } from '../../src/sim/fleet-model';
 import type { Plan } from '../../src/plan/schema';
 import type { Collection } from '../../src/collect/wave-collection';
@@ -83,17 +80,6 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
     expect(g3).toMatchObject({ absent: true, value: null, exitCode: 127 });
     expect(g3.error).toBeUndefined();
 
-    const store = new LocalArtifactStore(tmp.dir);
-    const files = await writeHostArtifacts(store, 'checkpoints/wave2/T+1h', c);
-    expect(files).toEqual(['checkpoints/wave2/T+1h/agent_status.json', 'checkpoints/wave2/T+1h/errors.log', 'checkpoints/wave2/T+1h/system_metrics.json']);
-    const status = JSON.parse(readFileSync(join(tmp.dir, files[0]), 'utf8'));
-    expect(status.agents).toHaveLength(12);
-    expect(status.agents[0]).toEqual(expect.objectContaining({ host: 'dgx-1', agent: 'network-expert', collectedAt: expect.any(Number), exitCode: 0, nRestarts: 0 }));
-    const log = readFileSync(join(tmp.dir, files[1]), 'utf8').trim().split('\n');
-    expect(log.filter((l) => !l.startsWith('#'))).toHaveLength(4);
-    expect(log.some((l) => l.includes('dgx-2 agent-runtime@tdd-expert[') && l.includes('<info> request 17 error'))).toBe(true);
-    const sys = JSON.parse(readFileSync(join(tmp.dir, files[2]), 'utf8'));
-    expect(sys.hosts).toHaveLength(3);
 
     // the next collection continues from the cursors: only new entries
     const cursors = Object.fromEntries(c.errors.map((e) => [cursorKey(e.host, e.agent), e.cursor]));

@@ -8,7 +8,6 @@ export { collectHosts } from './collect';
 export type { HostsCollection, CollectHostsOptions, AgentRecord, AgentErrors, HostSystem, Sampled } from './collect';
 export { compareUnitSamples, compareStatusSets } from './samples';
 export type { UnitDelta } from './samples';
-export { writeHostArtifacts, agentStatusJson, errorsLog, systemMetricsJson, AGENT_STATUS_FILE, ERRORS_LOG_FILE, SYSTEM_METRICS_FILE } from './artifacts';
 export { runHealthCheck, formatHealthReport } from './health-check';
 export type { HealthReport, HealthHost, HealthAgent, HealthCheckOptions } from './health-check';
 export { fingerprintOf, parseKnownHosts, verifyHostKey, hashHostName } from './known-hosts';
