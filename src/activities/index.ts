@@ -18,10 +18,12 @@ import { sourcesFor } from '../collect/sources';
 import { CONTROL_SCOPE, measure, measureAll, TEST_SCOPE, tickMetrics, type JudgeContext } from '../judge/measurements';
 import { evaluateAlerts } from '../judge/alert-evaluation';
 import { decideRollback } from '../judge/rollback-decision';
-import { judgeCheckpoint, judgeWave } from '../judge/verdict';
+import { checkpointVerdictReason, judgeCheckpoint, judgeWave } from '../judge/verdict';
+import { analyseCheckpoint } from '../judge/checkpoint-analysis';
+import { judgeHeadline } from '../judge/headline';
 import { compareTestVsControl } from '../judge/comparison';
 import { evaluateRule } from '../judge/rules';
-import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, alertRecordsOf, alertLogEntryOf, operatorActionsOf } from '../observe';
+import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, toFindings, toHeadline, alertRecordsOf, alertLogEntryOf, operatorActionsOf } from '../observe';
 import { checkpointNotification, finalNotification, incidentNotification } from '../notify/templates';
 import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
@@ -228,21 +230,23 @@ export function createActivities(deps: ActivityDeps) {
     async runCheckpoint(input: CheckpointInput): Promise<CheckpointResult> {
       const plan = await planOf(input);
       const { collection, entries, history, prev } = await collect(plan, input, 'checkpoint', input.folder);
-      const all = measureAll(judgeCtx(plan, input), history);
+      const ctx = judgeCtx(plan, input);
+      const all = measureAll(ctx, history);
       const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
       const decision = decideRollback(plan, all.test, input.policy);
       const canary = compareTestVsControl(plan, history, input.startAtMs, 'checkpoint');
-      const primary = new Set(plan.criteria.filter((c) => c.primary).map((c) => c.id));
-      const verdictReason = judged.reasons.length ? judged.reasons.join('; ') : 'every criterion passed';
+      const analysis = analyseCheckpoint(ctx, history);
+      const verdictReason = checkpointVerdictReason(judged.reasons);
       const record = toCheckpointRecord(
         plan,
         collection,
         {
           verdict: judged.verdict,
           verdictReason,
-          criteria: judged.criteria.map((c) => ({ ...c, primary: primary.has(c.id) })),
+          criteria: judged.criteria,
+          headline: toHeadline(judgeHeadline(judged.criteria, all.test)),
           comparison: toControlComparison(canary),
-          findings: [],
+          findings: analysis ? toFindings(analysis) : [],
         },
         {
           waveId: input.waveId,

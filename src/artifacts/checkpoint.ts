@@ -3,7 +3,7 @@
 // later checkpoints' comparisons are built from.
 import type { Plan } from '../plan/schema';
 import { renderAggregateMetrics, renderComparisonJson, renderFinalAnalysisForCheckpoint, type ChartRef } from '../report/final';
-import { headline, errorsByType, roleSummary } from '../report/rollup';
+import { errorsByType, roleSummary } from '../report/rollup';
 import { parseErrorsLog, renderAnalysis, renderErrorsLog, renderNatsSampling, renderTrends } from '../report/text';
 import { readMonitorSamples, storedTimebase } from './hourly';
 import { readJson, toJson } from './json';
@@ -47,7 +47,7 @@ export function buildSummary(record: CheckpointRecord, files: string[], renderPr
     verdict: record.verdict,
     verdictReason: record.verdictReason,
     actions: record.actions,
-    headline: headline(record, test),
+    headline: record.headline,
     roles: { test, control },
     criteria: record.criteria,
     probes: record.probes,
@@ -230,6 +230,7 @@ export async function readCheckpoint(store: ArtifactStore, plan: Plan, checkpoin
     verdictReason: summary.verdictReason,
     actions: summary.actions,
     criteria: summary.criteria,
+    headline: summary.headline,
     agents,
     probes: summary.probes,
     nats: summary.nats,

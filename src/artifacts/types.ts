@@ -8,6 +8,6 @@ export type { AgentInstanceRecord, ErrorEntry, ErrorTypeRecord } from './records
 export type { DualSubscriptionRecord, NatsRecord, PatternTraffic, ProbeRecord } from './records/nats';
 export type { GpuRecord, HostRecord } from './records/hosts';
 export type { AlertLogEntry, AlertRecord, AlertState, OperatorAction } from './records/alerts';
-export type { CheckpointRecord } from './records/checkpoint';
+export type { CheckpointRecord, Headline } from './records/checkpoint';
 export type { MonitorSample } from './records/monitor';
 export type { CheckpointRef, RollbackRecord, RollbackStepRecord, TimelineEvent, WavePhase, WaveRecord, WaveVerdict } from './records/wave';

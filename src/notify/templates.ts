@@ -8,7 +8,6 @@ import type { RuleOutcome } from '../model/rule-result';
 import type { Plan } from '../plan/schema';
 import { VERDICT_MARK, fmtDur, fmtNumber, fmtReading, fmtTime, passMark } from '../report/format';
 import { nextWaveLabel } from '../report/final';
-import { headline } from '../report/rollup';
 
 export interface CheckpointNotification {
   kind: 'checkpoint';
@@ -80,7 +79,7 @@ export interface RenderedEmail {
 
 /** The checkpoint email's content from a checkpoint record. */
 export function checkpointNotification(plan: Plan, record: CheckpointRecord, next: { name: string; dueAt: string } | null): CheckpointNotification {
-  const h = headline(record);
+  const h = record.headline;
   const issues: string[] = [];
   for (const c of record.criteria)
     if (c.outcome === 'fail' || c.outcome === 'error' || c.outcome === 'inconclusive')

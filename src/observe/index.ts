@@ -9,6 +9,7 @@
 //   status-alerts.ts         status alerts / operator actions ⇄ AlertRecord / OperatorAction; judge's alert log entries → AlertLogEntry
 //   control-comparison.ts    the judge's CanaryJudgement → ControlComparison
 //   findings.ts              the judge's trends, anomalies, leaks, restarts → Finding[]
+//   headline.ts              the judge's headline metrics → the record's Readings
 //   latencies.ts             raw latencies from a probe's encoded HDR histogram
 export * from './to-observation';
 export * from './agents';
@@ -25,4 +26,5 @@ export * from './to-wave-record';
 export * from './status-alerts';
 export * from './control-comparison';
 export * from './findings';
+export * from './headline';
 export * from './latencies';

@@ -5,7 +5,7 @@
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { Observation } from '../judge/observations';
-import type { AlertRecord, CheckpointRecord, CheckpointVerdict, ControlComparison, CriterionResult, Finding, OperatorAction } from '../artifacts/types';
+import type { AlertRecord, CheckpointRecord, CheckpointVerdict, ControlComparison, CriterionResult, Finding, Headline, OperatorAction } from '../artifacts/types';
 import { agentRecord, instanceHistory } from './agents';
 import { errorLogOf } from './errors';
 import { gapsOf } from './gaps';
@@ -20,6 +20,7 @@ export interface CheckpointJudged {
   verdict: CheckpointVerdict;
   verdictReason: string;
   criteria: CriterionResult[];
+  headline: Headline;
   comparison: ControlComparison | null;
   findings: Finding[];
 }
@@ -74,6 +75,7 @@ export function toCheckpointRecord(plan: Plan, c: Collection, judged: Checkpoint
     verdictReason: judged.verdictReason,
     actions: ctx.actions ?? plan.checkpoints.find((x) => x.name === name)?.actions ?? MANUAL_ACTIONS,
     criteria: judged.criteria,
+    headline: judged.headline,
     agents,
     probes: planAgentInfo(plan).map((a) => probeRecord(plan, c, a)),
     nats: natsRecord(plan, c, ctx.maxTopSubjects ?? 20),

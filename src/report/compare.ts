@@ -6,7 +6,7 @@ import type { Plan } from '../plan/schema';
 import { comparedQuantity, metricFacts, noiseFloor, type MetricName, type MetricUnit } from '../plan/metrics';
 import { comparisonRowUnit } from '../observe/control-comparison';
 import { isNum, num, type Unit } from './format';
-import { headline, roleSummary } from './rollup';
+import { roleSummary } from './rollup';
 import { delta, max, type Direction } from './stats';
 import { twoProportionZTest } from '../judge/stats/two-proportion';
 
@@ -64,7 +64,7 @@ function ofQuantity(metric: 'compare.cpu_overhead_pct' | 'compare.memory_overhea
 export function comparedMetrics(plan: Plan | null): MetricDef[] {
   const test = (r: CheckpointRecord) => roleSummary(r, 'test');
   return [
-    ofMetric('agents.uptime_pct', plan, { key: 'uptime_pct', label: 'Agent uptime (min)', value: (r) => num(headline(r).uptimePct) }),
+    ofMetric('agents.uptime_pct', plan, { key: 'uptime_pct', label: 'Agent uptime (min)', value: (r) => num(r.headline.uptimePct) }),
     ofMetric('agents.restarts', plan, { key: 'restarts', label: 'Restarts (test)', value: (r) => num(test(r).restarts) }),
     ofMetric('errors.rate_pct', plan, {
       key: 'error_rate_pct',

@@ -36,7 +36,7 @@ import {
   num,
   passMark,
 } from './format';
-import { comparisonOf, errorsByType, headline, probeLabel, roleSummary } from './rollup';
+import { comparisonOf, errorsByType, probeLabel, roleSummary } from './rollup';
 import { instanceSeries, tickSeries } from './series';
 import { max, mean, sum } from './stats';
 import { checkpointLabel, evidence, steadyGrowth, trendBlock, type Timebase } from './text';
@@ -212,7 +212,7 @@ export function renderAggregateMetrics(plan: Plan, checkpoints: CheckpointRecord
       folder: checkpointFolder(c.checkpoint, c.collection),
       finishedAt: c.finishedAt,
       verdict: c.verdict,
-      headline: headline(c),
+      headline: c.headline,
       roles: { test: roleSummary(c, 'test'), control: roleSummary(c, 'control') },
     })),
     totals: {
@@ -300,7 +300,7 @@ function checkpointTable(data: ReportData): string[] {
   return mdTable(
     ['Checkpoint', 'Verdict', 'Uptime', 'Error rate', 'Delivery', 'p50', 'p99', 'Dual publish', 'Agent-ref', 'Restarts', 'Load max'],
     data.checkpoints.map((c) => {
-      const h = headline(c);
+      const h = c.headline;
       return [
         checkpointLabel(c),
         `${VERDICT_MARK[c.verdict]} ${c.verdict}`,

@@ -2,6 +2,6 @@
 export { regenerateReports, writeFinalReports, loadReportData, type RegenerateResult } from './regenerate';
 export { renderWatch, type WatchInput } from './watch';
 export { sparkline, labelledSparkline } from './sparkline';
-export { headline, roleSummary, reading } from './rollup';
+export { roleSummary } from './rollup';
 export { chartDefs, renderSvg } from './charts';
 export { nextWaveLabel, synthesizeWave, waveCriteria } from './final';

@@ -10,21 +10,9 @@ import type {
   Reading,
   Role,
 } from '../artifacts/types';
-import type { Headline, RoleSummary } from '../artifacts/schema';
+import type { RoleSummary } from '../artifacts/schema';
 import { isNum, num } from './format';
 import { instanceKey } from '../model/instance';
-
-export function reading(value: number | null | undefined, reasonIfMissing: string, samples?: number, caveat?: string): Reading {
-  if (isNum(value)) {
-    const r: Reading = { value };
-    if (caveat) r.reason = caveat;
-    if (samples !== undefined) r.samples = samples;
-    return r;
-  }
-  const r: Reading = { value: null, reason: reasonIfMissing };
-  if (samples !== undefined) r.samples = samples;
-  return r;
-}
 
 /** Combines instance readings: `op` over the known values; a caveat names how many had no data. */
 function combine(rs: Reading[], op: (v: number[]) => number, what: string): Reading {
@@ -81,31 +69,6 @@ export function roleSummary(record: Pick<CheckpointRecord, 'agents' | 'probes'>,
         : sent === 0
           ? { value: null, reason: 'no probe requests sent', samples: 0 }
           : { value: (received / sent) * 100, samples: sent },
-  };
-}
-
-/** The judge's value for a metric at this checkpoint, as a reading; undefined when no criterion measured it. */
-export function criterionReading(criteria: CriterionResult[], metric: string): Reading | undefined {
-  const c = criteria.find((x) => x.metric === metric && x.value !== null) ?? criteria.find((x) => x.metric === metric);
-  if (!c) return undefined;
-  const caveat = [c.window === 'wave' ? 'over the wave so far' : '', c.note ?? ''].filter(Boolean).join('; ');
-  return reading(c.value, c.note ?? (c.outcome === 'error' ? 'collection error' : 'no data'), c.samples, caveat || undefined);
-}
-
-/** The spec's checkpoint-email metrics for the agents under test. */
-export function headline(record: CheckpointRecord, test: RoleSummary = roleSummary(record, 'test')): Headline {
-  const pick = (metric: string, fallback: Reading): Reading => {
-    const r = criterionReading(record.criteria, metric);
-    return r && r.value !== null ? r : fallback;
-  };
-  return {
-    uptimePct: pick('agents.uptime_pct', test.uptimePctMin),
-    errorRatePct: pick('errors.rate_pct', test.errorRatePct),
-    deliveryPct: pick('probe.delivery_pct', test.deliveryPct),
-    latencyP50Ms: pick('probe.p50_ms', test.latencyP50MsMax),
-    latencyP99Ms: pick('probe.p99_ms', test.latencyP99MsMax),
-    dualPublishPct: pick('nats.dual_publish_pct', record.nats.dualPublishPct),
-    agentRefPct: pick('nats.agent_ref_pct', record.nats.agentRefPct),
   };
 }
 

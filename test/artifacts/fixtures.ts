@@ -13,6 +13,8 @@ import type {
 } from '../../src/artifacts/types';
 import { evaluateRule } from '../../src/judge/rules';
 import { checkpointVerdict, checkpointVerdictReason } from '../../src/judge/verdict';
+import { judgeHeadline } from '../../src/judge/headline';
+import { toHeadline } from '../../src/observe/headline';
 
 export const START = '2026-01-23T12:10:00.000Z';
 const H = 3_600_000;
@@ -184,6 +186,7 @@ export function makeRecord(plan: Plan, name: string, faults: Faults = {}, collec
     verdictReason: checkpointVerdictReason(v.reasons),
     actions: cp.actions,
     criteria,
+    headline: toHeadline(judgeHeadline(criteria, { checkpoint: measurements as never })),
     agents,
     probes,
     nats: sampled

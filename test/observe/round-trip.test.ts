@@ -1,7 +1,8 @@
 // A crafted healthy wave → observations → the judge → a checkpoint record → writeCheckpoint.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toObservation, toCheckpointRecord, toControlComparison, toFindings, unitCounters, type Previous } from '../../src/observe';
+import { judgeHeadline } from '../../src/judge/headline';
+import { toObservation, toCheckpointRecord, toControlComparison, toFindings, toHeadline, unitCounters, type Previous } from '../../src/observe';
 import { measure, measureAll, TEST_SCOPE, type JudgeContext } from '../../src/judge/measurements';
 import { judgeCheckpoint } from '../../src/judge/verdict';
 import { compareTestVsControl } from '../../src/judge/comparison';
@@ -78,7 +79,7 @@ describe('round trip: Collection → observation → judge → record → files'
     const record = toCheckpointRecord(
       plan,
       c,
-      { verdict: j.verdict, verdictReason: j.reasons.join('; ') || 'every criterion passed', criteria: j.criteria, comparison: toControlComparison(canary), findings: toFindings({ trends }) },
+      { verdict: j.verdict, verdictReason: j.reasons.join('; ') || 'every criterion passed', criteria: j.criteria, headline: toHeadline(judgeHeadline(j.criteria, all.test)), comparison: toControlComparison(canary), findings: toFindings({ trends }) },
       { waveId: 'wave2-test', offsetMs: H, dueAt: new Date(START + H).toISOString(), collection: 0, alerts: [], operatorActions: [], previous: cols[cols.length - 2], history: history.slice(0, -1), startMs: START },
     );
     expect(all.test.checkpoint).toBeDefined();
@@ -112,7 +113,7 @@ describe('round trip: Collection → observation → judge → record → files'
     const record = toCheckpointRecord(
       plan,
       extra,
-      { verdict: j.verdict, verdictReason: j.reasons.join('; '), criteria: j.criteria, comparison: toControlComparison(compareTestVsControl(plan, history, START)), findings: [] },
+      { verdict: j.verdict, verdictReason: j.reasons.join('; '), criteria: j.criteria, headline: toHeadline(judgeHeadline(j.criteria, all.test)), comparison: toControlComparison(compareTestVsControl(plan, history, START)), findings: [] },
       { waveId: 'w', offsetMs: 6 * H, dueAt: new Date(START + 6 * H).toISOString(), collection: 0, alerts: [], operatorActions: [], history, previous: cols[cols.length - 1] },
     );
     expect(record.gaps.join('\n')).toMatch(/dgx-3 unreachable/);

@@ -1,11 +1,12 @@
-import { toCheckpointRecord, toControlComparison, toFindings, parseErrorLine, errorLogOf, type CheckpointRecordContext } from '../../src/observe';
+import { judgeHeadline } from '../../src/judge/headline';
+import { toCheckpointRecord, toControlComparison, toFindings, toHeadline, parseErrorLine, errorLogOf, type CheckpointRecordContext } from '../../src/observe';
 import type { CanaryJudgement } from '../../src/judge/canary-judge';
 import { judgeCanary } from '../../src/judge/canary-judge';
 import { comparisonMetrics } from '../../src/judge/comparison';
 import { H, MIN, START, makeCollection, wave2Plan, type Faults } from './fixtures';
 
 const plan = wave2Plan();
-const judged = { verdict: 'PASS' as const, verdictReason: 'ok', criteria: [], comparison: null, findings: [] };
+const judged = { verdict: 'PASS' as const, verdictReason: 'ok', criteria: [], headline: toHeadline(judgeHeadline([], {})), comparison: null, findings: [] };
 const ctx = (extra: Partial<CheckpointRecordContext> = {}): CheckpointRecordContext => ({
   waveId: 'w-1', offsetMs: 6 * H, dueAt: new Date(START + 6 * H).toISOString(), collection: 0, alerts: [], operatorActions: [], ...extra,
 });

@@ -3,10 +3,28 @@
 import { z } from 'zod';
 import { agentInstanceSchema, errorEntrySchema } from './agents';
 import { alertSchema, operatorActionSchema } from './alerts';
-import { checkpointVerdictSchema, count, iso } from './common';
+import { checkpointVerdictSchema, count, iso, readingSchema } from './common';
 import { hostSchema } from './hosts';
 import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
+
+/** The checkpoint email's metrics for the agents under test (judge/headline.ts). */
+export const headlineSchema = z
+  .object({
+    uptimePct: readingSchema,
+    errorRatePct: readingSchema,
+    deliveryPct: readingSchema,
+    latencyP50Ms: readingSchema,
+    latencyP99Ms: readingSchema,
+    dualPublishPct: readingSchema,
+    agentRefPct: readingSchema,
+  })
+  .strict()
+  .meta({
+    id: 'Headline',
+    description: "The spec's checkpoint-email metrics for the agents under test, as the judge measured them: a criterion's value where a criterion judged the metric at this checkpoint, else the judge's measurement over the checkpoint window.",
+  });
+export type Headline = z.infer<typeof headlineSchema>;
 
 export const checkpointRecordSchema = z
   .object({
@@ -34,6 +52,8 @@ export const checkpointRecordSchema = z
     /** The plan's actions performed at this checkpoint (decide which extra files are written). */
     actions: z.array(z.string()),
     criteria: z.array(criterionSchema),
+    /** The spec's checkpoint-email metrics for the agents under test, as the judge measured them. */
+    headline: headlineSchema,
     agents: z.array(agentInstanceSchema),
     probes: z.array(probeSchema),
     nats: natsSchema,

@@ -7,6 +7,9 @@ import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, iso, readingSchema
 import { hostSchema } from './hosts';
 import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
+import { headlineSchema } from './checkpoint';
+
+export { headlineSchema, type Headline } from './checkpoint';
 
 /** Per-role rollup in summary.json: derived from the record's instances and probes. */
 export const roleSummarySchema = z
@@ -29,23 +32,6 @@ export const roleSummarySchema = z
   .strict()
   .meta({ id: 'RoleSummary' });
 export type RoleSummary = z.infer<typeof roleSummarySchema>;
-
-export const headlineSchema = z
-  .object({
-    uptimePct: readingSchema,
-    errorRatePct: readingSchema,
-    deliveryPct: readingSchema,
-    latencyP50Ms: readingSchema,
-    latencyP99Ms: readingSchema,
-    dualPublishPct: readingSchema,
-    agentRefPct: readingSchema,
-  })
-  .strict()
-  .meta({
-    id: 'Headline',
-    description: "The spec's checkpoint-email metrics for the agents under test: the judge's value where a criterion measured it, else the role rollup.",
-  });
-export type Headline = z.infer<typeof headlineSchema>;
 
 /** summary.json: the checkpoint's aggregated metrics (everything except per-instance and per-host detail). */
 export const summarySchema = z
