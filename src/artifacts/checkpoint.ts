@@ -1,178 +1,64 @@
-// Checkpoint folders: writing one collection's files (exactly the spec's layout, by the plan's
-// actions) and reading them back into a CheckpointRecord, which is what `regenerateReports` and the
-// later checkpoints' comparisons are built from.
+// Checkpoint folders: the spec's layout of one collection's files (the record's data files, and the
+// files report/checkpoint-files.ts renders, written as given) and reading them back into a
+// CheckpointRecord, which is what the reports and the later checkpoints' comparisons are built from.
 import type { Plan } from '../plan/schema';
-import { renderAggregateMetrics, renderComparisonJson, renderFinalAnalysisForCheckpoint, type ChartRef } from '../report/final';
-import { errorsByType, roleSummary } from '../report/rollup';
-import { parseErrorsLog, renderAnalysis, renderErrorsLog, renderNatsSampling, renderTrends } from '../report/text';
-import { readMonitorSamples, storedTimebase } from './hourly';
+import { parseErrorsLog } from './errors-log';
 import { readJson, toJson } from './json';
-import { BASE_FILES, checkpointFiles, checkpointFolder, checkpointPath, parseCheckpointFolder } from './layout';
-import {
-  SUMMARY_SCHEMA_VERSION,
-  FILE_SCHEMA_VERSION,
-  agentStatusFileSchema,
-  checkpointRecordSchema,
-  summarySchema,
-  systemMetricsFileSchema,
-  type SummaryFile,
-} from './schema';
+import { checkpointFolder, checkpointPath, parseCheckpointFolder } from './layout';
+import { FILE_SCHEMA_VERSION, agentStatusFileSchema, checkpointRecordSchema, summarySchema, systemMetricsFileSchema } from './schema';
 import type { ArtifactStore } from './store';
-import type { CheckpointRecord, MonitorSample } from './types';
+import type { CheckpointRecord } from './types';
 import { check } from './validate';
-import { readWaveRecord } from './wave';
 
 /** The plan's actions for a checkpoint name; a manual collection not in the plan uses the record's own. */
 export function actionsFor(plan: Plan, record: Pick<CheckpointRecord, 'checkpoint' | 'actions'>): string[] {
   return plan.checkpoints.find((c) => c.name === record.checkpoint)?.actions ?? record.actions;
 }
 
-/** summary.json's content for a record (validated against the summary schema). */
-export function buildSummary(record: CheckpointRecord, files: string[], renderProblems: string[] = []): SummaryFile {
-  const test = roleSummary(record, 'test');
-  const control = roleSummary(record, 'control');
-  const summary: SummaryFile = {
-    schema: 'wavewatch.checkpoint-summary',
-    schemaVersion: SUMMARY_SCHEMA_VERSION,
-    wave: record.wave,
-    waveId: record.waveId,
-    checkpoint: record.checkpoint,
-    collection: record.collection,
-    ...(record.collectionReason !== undefined ? { collectionReason: record.collectionReason } : {}),
-    offsetMs: record.offsetMs,
-    dueAt: record.dueAt,
-    startedAt: record.startedAt,
-    finishedAt: record.finishedAt,
-    windowStart: record.windowStart,
-    verdict: record.verdict,
-    verdictReason: record.verdictReason,
-    actions: record.actions,
-    headline: record.headline,
-    roles: { test, control },
-    criteria: record.criteria,
-    probes: record.probes,
-    nats: record.nats,
-    errors: { logFile: 'errors.log', entries: record.errorLog.entries.length, omitted: record.errorLog.omitted, byType: errorsByType(record.agents) },
-    comparison: record.comparison,
-    findings: record.findings,
-    alerts: record.alerts,
-    operatorActions: record.operatorActions,
-    gaps: record.gaps,
-    files,
-    ...(renderProblems.length ? { renderProblems } : {}),
-  };
-  return check(summarySchema, summary, 'summary.json');
-}
-
-export interface CheckpointContext {
-  /** Monitor samples of the wave so far, for trends.txt and the final files; default: the stored hourly files. */
-  samples?: MonitorSample[];
-  /** Monitoring start; default: wave.json's, else the hourly files', else the earliest checkpoint window start. */
-  monitoringStart?: string;
-  /** The wave's --time-scale; default: wave.json's, else the hourly files', else 1. */
-  timeScale?: number;
-  /** Charts already rendered for these checkpoints and samples (regenerateReports); default: render them. */
-  charts?: ChartRef[];
+/** A checkpoint record checked against its schema: nothing is rendered or written from a bad one. */
+export function validCheckpointRecord(input: CheckpointRecord): CheckpointRecord {
+  return check(checkpointRecordSchema, input, `checkpoint record ${input?.checkpoint ?? '?'}`) as CheckpointRecord;
 }
 
 /**
- * Writes one collection of a checkpoint: the five base files, then the extra files its plan actions
- * call for (see layout.extraFiles), summary.json last (a folder with summary.json is complete).
- * Idempotent: the same record over the same stored checkpoints writes the same bytes. A
+ * Writes one collection of a checkpoint: the record's data files (agent_status.json,
+ * system_metrics.json), then the rendered files in the order given — summary.json last (a folder
+ * with summary.json is complete). Idempotent: the same record and files write the same bytes. A
  * re-collection (record.collection ≥ 1) goes to "<checkpoint>.recollect-n/", beside the original.
- * Returns the folder (store path) and the files written.
+ * Returns the folder (store path).
  */
-export async function writeCheckpoint(
-  store: ArtifactStore,
-  plan: Plan,
-  input: CheckpointRecord,
-  ctx: CheckpointContext = {},
-): Promise<{ dir: string; files: string[]; problems: string[] }> {
-  const record = check(checkpointRecordSchema, input, `checkpoint record ${input?.checkpoint ?? '?'}`) as CheckpointRecord;
-  const files = checkpointFiles(actionsFor(plan, record));
+export async function writeCheckpointFolder(store: ArtifactStore, plan: Plan, input: CheckpointRecord, rendered: readonly (readonly [string, string])[]): Promise<string> {
+  const record = validCheckpointRecord(input);
+  const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
+  await writeDataFiles(store, plan, record);
+  const last = rendered.filter(([f]) => f === 'summary.json');
+  for (const [f, content] of [...rendered.filter(([x]) => x !== 'summary.json'), ...last]) await store.write(path(f), content);
+  return checkpointPath(plan, record.checkpoint, record.collection, '').replace(/\/$/, '');
+}
+
+/** Rewrites some rendered files of a stored collection (the documents rebuilt from it), leaving its data and summary.json as they are. */
+export async function rewriteCheckpointFiles(store: ArtifactStore, plan: Plan, record: Pick<CheckpointRecord, 'checkpoint' | 'collection'>, rendered: readonly (readonly [string, string])[]): Promise<void> {
+  for (const [f, content] of rendered) await store.write(checkpointPath(plan, record.checkpoint, record.collection, f), content);
+}
+
+async function writeDataFiles(store: ArtifactStore, plan: Plan, record: CheckpointRecord): Promise<void> {
   const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
   const collectedAt = record.finishedAt;
-
+  const { wave, checkpoint, collection } = record;
   await store.write(
     path('agent_status.json'),
-    toJson(
-      check(
-        agentStatusFileSchema,
-        { schema: 'wavewatch.agent-status', schemaVersion: FILE_SCHEMA_VERSION, wave: record.wave, checkpoint: record.checkpoint, collection: record.collection, collectedAt, agents: record.agents },
-        'agent_status.json',
-      ),
-    ),
+    toJson(check(agentStatusFileSchema, { schema: 'wavewatch.agent-status', schemaVersion: FILE_SCHEMA_VERSION, wave, checkpoint, collection, collectedAt, agents: record.agents }, 'agent_status.json')),
   );
   await store.write(
     path('system_metrics.json'),
     toJson(
       check(
         systemMetricsFileSchema,
-        {
-          schema: 'wavewatch.system-metrics',
-          schemaVersion: FILE_SCHEMA_VERSION,
-          wave: record.wave,
-          checkpoint: record.checkpoint,
-          collection: record.collection,
-          collectedAt,
-          natsServerReachable: record.nats.serverReachable,
-          hosts: record.hosts,
-        },
+        { schema: 'wavewatch.system-metrics', schemaVersion: FILE_SCHEMA_VERSION, wave, checkpoint, collection, collectedAt, natsServerReachable: record.nats.serverReachable, hosts: record.hosts },
         'system_metrics.json',
       ),
     ),
   );
-  await store.write(path('errors.log'), renderErrorsLog(record));
-  await store.write(path('nats_sampling.txt'), renderNatsSampling(record, plan));
-  const problems = await writeDerivedFiles(store, plan, record, files, ctx);
-  await store.write(path('summary.json'), toJson(buildSummary(record, files, problems)));
-  return { dir: checkpointPath(plan, record.checkpoint, record.collection, '').replace(/\/$/, ''), files, problems };
-}
-
-/**
- * The extra (derived) files of a checkpoint; also what regenerateReports rewrites. A file that cannot
- * be rendered (a report bug) is written as a note saying so, and the problem is returned: the
- * checkpoint's data must never be lost, nor its activity retried forever, because of a report.
- * Store errors still throw (the activity retries them).
- */
-export async function writeDerivedFiles(store: ArtifactStore, plan: Plan, record: CheckpointRecord, files: string[], ctx: CheckpointContext = {}): Promise<string[]> {
-  const extra = files.filter((f) => !(BASE_FILES as readonly string[]).includes(f));
-  if (extra.length === 0) return [];
-  const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
-  const previous = await previousCheckpoints(store, plan, record);
-  const needsSamples = extra.some((f) => f === 'trends.txt' || f === 'final_analysis.md' || f === 'aggregate_metrics.json');
-  const samples = needsSamples ? (ctx.samples ?? (await readMonitorSamples(store, plan))) : [];
-  const wave = needsSamples ? await readWaveRecord(store, plan) : null;
-  const stored = needsSamples && !(ctx.monitoringStart && ctx.timeScale) ? await storedTimebase(store, plan) : null;
-  const tb = {
-    monitoringStart: ctx.monitoringStart ?? wave?.monitoringStart ?? stored?.monitoringStart ?? [record, ...previous].map((r) => r.windowStart).sort()[0],
-    timeScale: ctx.timeScale ?? wave?.timeScale ?? stored?.timeScale ?? 1,
-  };
-  const render = async (f: string): Promise<string> => {
-    switch (f) {
-      case 'analysis.txt': return renderAnalysis(record, previous, plan);
-      case 'comparison.json': return toJson(renderComparisonJson(record));
-      case 'trends.txt': return renderTrends(record, previous, samples, tb, plan);
-      case 'aggregate_metrics.json': return toJson(renderAggregateMetrics(plan, [...previous, record], samples, wave, tb));
-      case 'final_analysis.md': return renderFinalAnalysisForCheckpoint(store, plan, record, previous, samples, wave, tb, ctx.charts);
-      default: throw new Error(`no renderer for ${f}`);
-    }
-  };
-  const problems: string[] = [];
-  for (const f of extra) {
-    let content: string;
-    try {
-      content = await render(f);
-    } catch (err) {
-      const msg = `${f} could not be rendered: ${(err as Error).message}`;
-      problems.push(msg);
-      content = f.endsWith('.json')
-        ? toJson({ schema: 'wavewatch.render-error', file: f, error: (err as Error).message })
-        : `${msg}\n\nThe checkpoint's data is in summary.json, agent_status.json, system_metrics.json, errors.log and nats_sampling.txt;\n\`wavewatch report\` rebuilds this file.\n`;
-    }
-    await store.write(path(f), content);
-  }
-  return problems;
 }
 
 /** Every checkpoint collection stored under the output folder, in plan order then collection. */
@@ -261,7 +147,7 @@ export async function readLatestCheckpoints(store: ArtifactStore, plan: Plan): P
 }
 
 /** The checkpoints before this one (latest collection of each), oldest first. */
-async function previousCheckpoints(store: ArtifactStore, plan: Plan, record: CheckpointRecord): Promise<CheckpointRecord[]> {
+export async function previousCheckpoints(store: ArtifactStore, plan: Plan, record: CheckpointRecord): Promise<CheckpointRecord[]> {
   const all = await readLatestCheckpoints(store, plan);
   return all.filter((r) => r.checkpoint !== record.checkpoint && (r.offsetMs < record.offsetMs || (r.offsetMs === record.offsetMs && r.finishedAt < record.finishedAt)));
 }

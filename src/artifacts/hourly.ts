@@ -1,8 +1,7 @@
-// The spec's hourly trend analysis: one text file per hour (sparklines, hour over hour) and its data
-// (the hour's monitor samples) beside it, under <output.dir>/hourly/. The data files are also what
-// the charts and trends.txt are drawn from, so `regenerateReports` needs nothing else.
+// The spec's hourly trend data: the hour's monitor samples, hourly/T+NNh.json, beside the hour's text
+// file (report/text renderHourly, written by the activity). The data files are also what the charts
+// and trends.txt are drawn from, so regenerating the reports needs nothing else.
 import type { Plan } from '../plan/schema';
-import { renderHourly } from '../report/text';
 import { readJson, toJson } from './json';
 import { hourlyDir, hourlyPath, parseHourName } from './layout';
 import { FILE_SCHEMA_VERSION } from './records/common';
@@ -24,8 +23,16 @@ export interface HourlyInput {
   samples: MonitorSample[];
 }
 
-/** Writes hourly/T+NNh.json (data) and hourly/T+NNh.txt (the trend analysis, against the previous hour). Idempotent. */
-export async function writeHourlyTrend(store: ArtifactStore, plan: Plan, input: HourlyInput): Promise<{ text: string; data: string }> {
+export interface HourData {
+  hour: number;
+  timeScale: number;
+  from: string;
+  to: string;
+  samples: MonitorSample[];
+}
+
+/** Writes hourly/T+NNh.json (the hour's samples, in time order). Idempotent. Returns what it wrote and its path. */
+export async function writeHourlyData(store: ArtifactStore, plan: Plan, input: HourlyInput): Promise<{ path: string; hour: HourData }> {
   const file = check(
     hourlyFileSchema,
     {
@@ -41,15 +48,12 @@ export async function writeHourlyTrend(store: ArtifactStore, plan: Plan, input: 
     },
     `hourly trend T+${input.hour}h`,
   );
-  const data = hourlyPath(plan, input.hour, 'json');
-  const text = hourlyPath(plan, input.hour, 'txt');
-  await store.write(data, toJson(file));
-  const previous = input.hour > 1 ? await readHour(store, plan, input.hour - 1) : null;
-  await store.write(text, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, input.hour, input.from, input.to, file.samples, previous?.samples ?? null, file.timeScale));
-  return { text, data };
+  const path = hourlyPath(plan, input.hour, 'json');
+  await store.write(path, toJson(file));
+  return { path, hour: { hour: file.hour, timeScale: file.timeScale, from: file.from, to: file.to, samples: file.samples } };
 }
 
-export async function readHour(store: ArtifactStore, plan: Plan, hour: number): Promise<{ hour: number; timeScale: number; from: string; to: string; samples: MonitorSample[] } | null> {
+export async function readHour(store: ArtifactStore, plan: Plan, hour: number): Promise<HourData | null> {
   const raw = await readJson(store, hourlyPath(plan, hour, 'json'));
   if (raw === null) return null;
   const f = check(hourlyFileSchema, raw, `hourly/T+${hour}h.json`);
@@ -84,19 +88,4 @@ export async function storedTimebase(store: ArtifactStore, plan: Plan): Promise<
   if (!h) return null;
   const hourMs = 3_600_000 / h.timeScale;
   return { monitoringStart: new Date(Date.parse(h.from) - (h.hour - 1) * hourMs).toISOString(), timeScale: h.timeScale };
-}
-
-/** Rewrites every hourly text file from its data file (for regenerateReports). */
-export async function rewriteHourlyTexts(store: ArtifactStore, plan: Plan): Promise<string[]> {
-  const out: string[] = [];
-  const hours = await listHours(store, plan);
-  for (const h of hours) {
-    const cur = await readHour(store, plan, h);
-    if (!cur) continue;
-    const prev = hours.includes(h - 1) ? await readHour(store, plan, h - 1) : null;
-    const path = hourlyPath(plan, h, 'txt');
-    await store.write(path, renderHourly({ wave: plan.wave.name, title: plan.wave.title }, h, cur.from, cur.to, cur.samples, prev?.samples ?? null, cur.timeScale));
-    out.push(path);
-  }
-  return out;
 }

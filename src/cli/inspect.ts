@@ -5,7 +5,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { loadPlan } from '../plan/load';
 import { runHealthCheck, formatHealthReport } from '../collect/hosts/health-check';
 import { LocalArtifactStore } from '../artifacts/store';
-import { regenerateReports } from '../report/regenerate';
+import { regenerateReports } from '../activities/write-reports';
 import { connectClient, firstLine, WaveCommandError } from '../client/waves';
 import type { TemporalSettings } from '../client/connection';
 import type { WaveInput } from '../workflows/wave-state';

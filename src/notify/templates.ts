@@ -7,7 +7,7 @@ import { checkpointPath } from '../artifacts/layout';
 import type { RuleOutcome } from '../model/rule-result';
 import type { Plan } from '../plan/schema';
 import { VERDICT_MARK, fmtDur, fmtNumber, fmtReading, fmtTime, passMark } from '../report/format';
-import { nextWaveLabel } from '../report/final';
+import { nextWaveLabel } from '../judge/wave-analysis';
 
 export interface CheckpointNotification {
   kind: 'checkpoint';

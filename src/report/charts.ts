@@ -1,4 +1,4 @@
-// The reports' charts as SVG files, drawn by vega-lite (compiled to vega, rendered headless: no
+// The reports' charts as SVG documents, drawn by vega-lite (compiled to vega, rendered headless: no
 // canvas, no browser). Times are UTC so the same data draws the same file on any machine.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -264,4 +264,18 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+export interface RenderedChart {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+/** The wave's charts as SVG documents (the activity writes them under <output.dir>/charts/). */
+export async function renderCharts(plan: Plan, checkpoints: CheckpointRecord[], samples: MonitorSample[], tb: { monitoringStart: string; timeScale: number }): Promise<RenderedChart[]> {
+  const out: RenderedChart[] = [];
+  for (const def of chartDefs(plan, checkpoints, samples, tb)) out.push({ id: def.id, title: def.title, caption: def.caption, svg: await renderSvg(def.spec) });
+  return out;
 }

@@ -5,7 +5,6 @@ import type {
   AgentInstanceRecord,
   CheckpointRecord,
   ControlComparison,
-  CriterionResult,
   ProbeRecord,
   Reading,
   Role,

@@ -1,6 +1,8 @@
 // The plain-text files of a checkpoint folder and the hourly trend files. Pure functions of their
 // inputs: a retried write produces the same bytes.
-import type { CheckpointRecord, CriterionResult, ErrorEntry, MonitorSample, Role } from '../artifacts/types';
+import { errorLine, escapeLine } from '../artifacts/errors-log';
+import type { CheckpointRecord, CriterionResult, MonitorSample, Role } from '../artifacts/types';
+import { steadyGrowth } from '../judge/wave-analysis';
 import type { Plan } from '../plan/schema';
 import { compareCheckpoints, comparisonRowFormat, quantityFacts, rowFacts, type CheckpointComparison } from './compare';
 import {
@@ -22,16 +24,6 @@ import { instanceSeries, planHours, tickSeries, type TickPoint } from './series'
 import { labelledSparkline } from './sparkline';
 import { delta, max, mean, sum } from './stats';
 import { instanceKey } from '../model/instance';
-
-const PRIORITY = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
-
-function escapeLine(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-
-function unescapeLine(s: string): string {
-  return s.replace(/\\(\\|n|r)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'));
-}
 
 export function checkpointLabel(r: Pick<CheckpointRecord, 'checkpoint' | 'collection'>): string {
   return r.collection ? `${r.checkpoint} (re-collection ${r.collection})` : r.checkpoint;
@@ -59,21 +51,8 @@ export function renderErrorsLog(r: CheckpointRecord): string {
   }
   if (r.errorLog.entries.length === 0) out.push('#', '# no error entries in the window');
   const sorted = [...r.errorLog.entries].sort((a, b) => a.at.localeCompare(b.at) || a.host.localeCompare(b.host) || a.agent.localeCompare(b.agent));
-  for (const e of sorted) out.push(`${e.at} ${e.host} ${e.agent} ${e.role} ${e.priority === null ? '-' : PRIORITY[e.priority] ?? String(e.priority)} ${escapeLine(e.message)}`);
+  for (const e of sorted) out.push(errorLine(e));
   return `${out.join('\n')}\n`;
-}
-
-/** The entries of an errors.log written by renderErrorsLog. */
-export function parseErrorsLog(text: string): ErrorEntry[] {
-  const out: ErrorEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(\S+) (\S+) (\S+) (test|control) (\S+) ?(.*)$/.exec(line);
-    if (!m) continue;
-    const p = PRIORITY.indexOf(m[5]);
-    out.push({ at: m[1], host: m[2], agent: m[3], role: m[4] as Role, priority: m[5] === '-' ? null : p >= 0 ? p : Number(m[5]), message: unescapeLine(m[6]) });
-  }
-  return out;
 }
 
 /** nats_sampling.txt: the spec's sampling output, with the pairing and the dual-subscription check. */
@@ -251,19 +230,6 @@ export function renderAnalysis(r: CheckpointRecord, previous: CheckpointRecord[]
   out.push('', 'Test vs control', ...controlLines(r));
   out.push(...issuesLines(r));
   return `${out.join('\n')}\n`;
-}
-
-/**
- * An instance's memory growth worth a person's look: a confident fit (r² ≥ 0.8) whose rate would add
- * at least 10 % to its current memory over a whole wave. Returns that percentage, or null. (The
- * judge's leak criterion decides; this only describes.)
- */
-export function steadyGrowth(s: { memorySlopePerHour: number | null; memoryR2: number | null; points: { memoryBytes: number | null }[] }, waveHours: number): number | null {
-  if (s.memorySlopePerHour === null || s.memorySlopePerHour <= 0 || (s.memoryR2 ?? 0) < 0.8) return null;
-  const last = [...s.points].reverse().find((p) => isNum(p.memoryBytes))?.memoryBytes;
-  if (!isNum(last) || last <= 0) return null;
-  const pct = ((s.memorySlopePerHour * waveHours) / last) * 100;
-  return pct >= 10 ? pct : null;
 }
 
 /** Per-hour aggregates of tick points, hour 1 = the first hour after `startMs`. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArtifactStore } from '../../src/artifacts/store';
 import { alertLogEntry, alertsFromLog, appendAlertLog, readAlertLog } from '../../src/artifacts/alertlog';
-import { listHours, readMonitorSamples, writeHourlyTrend } from '../../src/artifacts/hourly';
+import { listHours, readMonitorSamples } from '../../src/artifacts/hourly';
+import { writeHourlyTrend } from '../../src/activities/write-reports';
 import type { AlertRecord } from '../../src/artifacts/types';
 import { makeSamples, START, wave2Plan } from './fixtures';
 

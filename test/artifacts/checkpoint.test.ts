@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalArtifactStore, MemoryArtifactStore } from '../../src/artifacts/store';
-import { listCollections, nextRecollection, readCheckpoint, writeCheckpoint } from '../../src/artifacts/checkpoint';
+import { listCollections, nextRecollection, readCheckpoint } from '../../src/artifacts/checkpoint';
+import { writeCheckpoint } from '../../src/activities/write-reports';
 import { checkpointFiles, BASE_FILES } from '../../src/artifacts/layout';
 import { ArtifactValidationError } from '../../src/artifacts/validate';
 import * as text from '../../src/report/text';

@@ -2,8 +2,7 @@
 // against, so what a writer writes parses with them, and a record with a wrong field is refused with
 // the field's path and nothing is written.
 import { alertLogEntry, appendAlertLog } from '../../src/artifacts/alertlog';
-import { writeCheckpoint } from '../../src/artifacts/checkpoint';
-import { writeHourlyTrend } from '../../src/artifacts/hourly';
+import { writeCheckpoint, writeHourlyTrend } from '../../src/activities/write-reports';
 import { alertLogEntrySchema } from '../../src/artifacts/records/alerts';
 import { agentStatusFileSchema, summarySchema, systemMetricsFileSchema } from '../../src/artifacts/records/summary';
 import { waveFileSchema } from '../../src/artifacts/records/wave';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonSchemas } from '../../src/artifacts/schema';
 import { LocalArtifactStore } from '../../src/artifacts/store';
-import { writeCheckpoint } from '../../src/artifacts/checkpoint';
+import { writeCheckpoint } from '../../src/activities/write-reports';
 import { writeWaveRecord } from '../../src/artifacts/wave';
 import { appendAlertLog, alertLogEntry } from '../../src/artifacts/alertlog';
 import { validate } from './jsonschema';

@@ -9,7 +9,7 @@ import { compareTestVsControl } from '../../src/judge/comparison';
 import { trendReport } from '../../src/judge/trends';
 import type { Observation } from '../../src/judge/observations';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
-import { writeCheckpoint } from '../../src/artifacts/checkpoint';
+import { writeCheckpoint } from '../../src/activities/write-reports';
 import type { Collection } from '../../src/collect/wave-collection';
 import { validate } from '../artifacts/jsonschema';
 import { H, MIN, START, firstHour, makeCollection, wave2Plan, type Faults } from './fixtures';

@@ -3,10 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { LocalArtifactStore } from '../../src/artifacts/store';
-import { writeCheckpoint } from '../../src/artifacts/checkpoint';
-import { writeHourlyTrend } from '../../src/artifacts/hourly';
 import { appendAlertLog, alertLogEntry } from '../../src/artifacts/alertlog';
-import { regenerateReports, writeFinalReports } from '../../src/report/regenerate';
+import { regenerateReports, writeCheckpoint, writeFinalReports, writeHourlyTrend } from '../../src/activities/write-reports';
 import { chartDefs, renderSvg } from '../../src/report/charts';
 import type { CheckpointRecord, WaveRecord } from '../../src/artifacts/types';
 import { makeRecord, makeSamples, makeWave, START, wave2Plan } from '../artifacts/fixtures';

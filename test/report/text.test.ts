@@ -5,7 +5,7 @@ import { twoProportionZTest } from '../../src/judge/stats/two-proportion';
 import { displayWidth, fmtDur, fmtPct, fmtReading, textTable } from '../../src/report/format';
 import { roleSummary } from '../../src/report/rollup';
 import { compareCheckpoints } from '../../src/report/compare';
-import { tightMargin } from '../../src/report/final';
+import { tightMargin } from '../../src/judge/wave-analysis';
 import { makeRecord, makeSamples, START, wave2Plan } from '../artifacts/fixtures';
 
 const plan = wave2Plan();
