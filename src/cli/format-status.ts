@@ -1,7 +1,6 @@
 // The status object as a person reads it in a terminal (`status`, `watch`, the demo).
+import { OUTCOME_MARK } from '../report/format';
 import type { WaveStatus } from '../model/status';
-
-const MARK: Record<string, string> = { pass: '✅', fail: '❌', inconclusive: '❔', error: '⚠️', waived: '➖' };
 
 export function formatStatus(s: WaveStatus): string {
   const lines = [
@@ -12,7 +11,7 @@ export function formatStatus(s: WaveStatus): string {
   for (const cp of s.checkpoints) {
     lines.push(`  ${cp.name.padEnd(6)} ${cp.verdict ?? (cp.ranAt ? '?' : 'due ' + cp.dueAt)}${cp.note ? ` — ${cp.note}` : ''}`);
     for (const r of cp.criteria)
-      lines.push(`      ${MARK[r.outcome] ?? r.outcome} ${r.title}: ${r.value ?? 'no data'}${r.note ? ` (${r.note})` : ''}`);
+      lines.push(`      ${OUTCOME_MARK[r.outcome] ?? r.outcome} ${r.title}: ${r.value ?? 'no data'}${r.note ? ` (${r.note})` : ''}`);
   }
   if (s.hold) lines.push(`HOLDING for a human until ${s.hold.deadline}: ${s.hold.reason} (then ${s.hold.onTimeout})`);
   const alerts = s.alerts.filter((a) => a.state !== 'resolved');

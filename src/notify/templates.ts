@@ -206,11 +206,6 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function hoursText(ms: number): string {
-  const h = ms / 3_600_000;
-  return Number.isInteger(h) ? `${h} hours` : fmtDur(ms);
-}
-
 const STYLE = {
   body: 'font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1a1a1a;line-height:1.45',
   table: 'border-collapse:collapse;margin:8px 0',
@@ -338,7 +333,7 @@ export function renderEmail(plan: Plan, n: Notification): RenderedEmail {
   const status = n.verdict === 'ABORTED' ? `Aborted${n.abortedBy ? ` by ${n.abortedBy}` : ''}` : allMet && n.verdict === 'GO' ? 'All success criteria met' : 'Issues identified';
   const recommendation = n.verdict === 'ABORTED' ? `none (monitoring aborted)` : `${n.verdict} for ${next}`;
   const summary: [string, string][] = [
-    ['Duration', `${hoursText(durationMs)}${n.timeScale !== 1 ? ` (plan time; ${fmtDur(durationMs / n.timeScale)} at time scale ${n.timeScale}×)` : ''}`],
+    ['Duration', `${fmtDur(durationMs, { wholeHoursInWords: true })}${n.timeScale !== 1 ? ` (plan time; ${fmtDur(durationMs / n.timeScale)} at time scale ${n.timeScale}×)` : ''}`],
     ['Agents', agents],
     ['Status', status],
   ];

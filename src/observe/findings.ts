@@ -5,6 +5,7 @@ import type { Finding } from '../artifacts/types';
 import type { Anomaly } from '../judge/anomalies';
 import type { LatencyComparison, TrendReport } from '../judge/trends';
 import type { RestartEvent } from '../judge/uptime';
+import { MiB } from '../plan/units';
 import { iso, isoOrNull } from './readings';
 import { instanceKey } from '../model/instance';
 
@@ -17,8 +18,6 @@ export interface JudgeFindingsInput {
   /** The plan's minimum latency difference that matters (nats.probe.minLatencyDifferenceMs). */
   minLatencyDifferenceMs?: number;
 }
-
-const MiB = 1024 * 1024;
 
 /** Instance series names of the anomaly detector: "memory network-expert@dgx-1", "load1 dgx-2", "errors/5min tdd-expert". */
 function anomalyScope(series: string): string {

@@ -1,13 +1,14 @@
 // Small pure helpers shared by the mappings: ISO times, Readings (a number or null with the reason,
 // never an invented zero). The plan's roles, clusters and instance keys are the model's (src/model/instance.ts).
 import type { Reading } from '../artifacts/types';
-
-export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+import { isNum } from '../plan/units';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** An ISO time for a number of epoch ms, or null when there is none (or it is not a real time). */
 export const isoOrNull = (ms: number | null | undefined): string | null => (isNum(ms) && ms > 0 ? iso(ms) : null);
+
+export { isNum };
 
 /** A Reading: the value when it is a finite number, else null with `reasonIfMissing`. `caveat` goes with a value. */
 export function reading(value: number | null | undefined, reasonIfMissing: string, opts: { samples?: number; caveat?: string } = {}): Reading {

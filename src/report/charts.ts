@@ -4,7 +4,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { CheckpointRecord, MonitorSample } from '../artifacts/types';
 import type { Plan } from '../plan/schema';
-import { isNum, num } from './format';
+import { MiB, isNum, num } from './format';
 import { comparisonOf, roleSummary } from './rollup';
 import { cumulativeUptime, instanceSeries, planHours, tickSeries } from './series';
 import { max } from './stats';
@@ -23,7 +23,6 @@ type Row = Record<string, string | number | null>;
 
 const WIDTH = 640;
 const HEIGHT = 240;
-const MIB = 1024 * 1024;
 
 /** x: hours of plan time since monitoring start (T+h), so checkpoints sit at 1, 6, 12, 24 whatever the time scale. */
 function timeX() {
@@ -171,10 +170,10 @@ export function chartDefs(
   const memRows: Row[] = [];
   if (fromTicks)
     for (const s of instanceSeries(samples, tb.timeScale))
-      for (const p of s.points) memRows.push({ at: p.at, series: s.role === 'control' ? `${s.key} (control)` : s.key, value: isNum(p.memoryBytes) ? p.memoryBytes / MIB : null });
+      for (const p of s.points) memRows.push({ at: p.at, series: s.role === 'control' ? `${s.key} (control)` : s.key, value: isNum(p.memoryBytes) ? p.memoryBytes / MiB : null });
   else
     for (const r of checkpoints)
-      for (const a of r.agents) memRows.push({ at: r.finishedAt, series: a.role === 'control' ? `${instanceKey(a.host, a.agent)} (control)` : instanceKey(a.host, a.agent), value: isNum(a.memoryBytes.value) ? a.memoryBytes.value / MIB : null });
+      for (const a of r.agents) memRows.push({ at: r.finishedAt, series: a.role === 'control' ? `${instanceKey(a.host, a.agent)} (control)` : instanceKey(a.host, a.agent), value: isNum(a.memoryBytes.value) ? a.memoryBytes.value / MiB : null });
   defs.push({
     id: 'memory',
     title: 'Memory per agent instance (MiB)',
@@ -223,7 +222,7 @@ export function chartDefs(
   for (const r of checkpoints)
     for (const row of comparisonOf(r).rows) {
       if (!(row.metric in labels)) continue;
-      const scale = row.metric === 'memory_bytes' ? MIB : 1;
+      const scale = row.metric === 'memory_bytes' ? MiB : 1;
       cmpRows.push({ checkpoint: r.checkpoint, metric: labels[row.metric], role: 'test', value: isNum(row.test.value) ? row.test.value / scale : null });
       cmpRows.push({ checkpoint: r.checkpoint, metric: labels[row.metric], role: 'control', value: isNum(row.control.value) ? row.control.value / scale : null });
     }

@@ -1,12 +1,11 @@
 // Number and time formatting for people: fixed decimals, no locale (the same record renders the same
 // bytes on every machine), and a missing value always says why.
 import { formatDuration } from '../plan/duration';
+import { isNum } from '../plan/units';
 import type { Reading } from '../artifacts/types';
 import type { RuleOutcome } from '../model/rule-result';
 
-export function isNum(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
+export { isNum, MiB } from '../plan/units';
 
 /** A reading's number, or null. */
 export function num(r: Reading | null | undefined): number | null {
@@ -69,13 +68,13 @@ export function fmtReading(r: Reading | null | undefined, unit: Unit, withCaveat
   return withCaveat && r.reason ? `${s} (${r.reason})` : s;
 }
 
-/** "24h", "1h5m30s", "250ms": hours are not folded into days (a wave is counted in hours). */
-export function fmtDur(ms: number): string {
-  const v = Math.max(0, Math.round(ms));
-  if (v < 1000) return v === 0 ? '0s' : `${v}ms`;
-  const h = Math.floor(v / 3_600_000);
-  const rest = v - h * 3_600_000;
-  return (h ? `${h}h` : '') + (rest ? formatDuration(rest) : h ? '' : '0s');
+/**
+ * A duration for people: plan/duration's formatDuration ("24h", "1h5m30s", "250ms"; hours are not
+ * folded into days). With `wholeHoursInWords`, a whole number of hours reads "24 hours" (the emails).
+ */
+export function fmtDur(ms: number, opts: { wholeHoursInWords?: boolean } = {}): string {
+  if (opts.wholeHoursInWords && ms > 0 && Number.isInteger(ms / 3_600_000)) return `${ms / 3_600_000} hours`;
+  return formatDuration(ms);
 }
 
 /** "2026-01-23 10:00:00 UTC" from an ISO time. */
