@@ -23,7 +23,7 @@ import { judgeHeadline } from '../judge/headline';
 import { compareTestVsControl } from '../judge/comparison';
 import { evaluateRule } from '../judge/rules';
 import { toObservation, unitCounters, toCheckpointRecord, toMonitorSample, toWaveRecord, toControlComparison, toFindings, toHeadline, alertRecordsOf, alertLogEntryOf, operatorActionsOf } from '../observe';
-import { checkpointNotification, finalNotification, incidentNotification } from '../notify/templates';
+import { checkpointNotification, finalNotification, incidentNotification } from '../notify/notifications';
 import { MailSendError, sendNotification } from '../notify/send';
 import type { MailTransport } from '../notify/transport';
 import { runRollbackStep } from '../remediate/rollback-step';

@@ -18,7 +18,7 @@ import { renderCheckpointFiles } from '../report/checkpoint-files';
 import { renderDecisionMarkdown } from '../report/decision-doc';
 import type { ChartRef, ReportData } from '../report/report-data';
 import { renderReportMarkdown } from '../report/report-doc';
-import { renderHourly } from '../report/text';
+import { renderHourly } from '../report/trends-text';
 
 type Timebase = { monitoringStart: string; timeScale: number };
 

@@ -5,16 +5,13 @@ export {
   checkpointNotification,
   incidentNotification,
   finalNotification,
-  renderEmail,
-  notificationMessageId,
-  recipientsFor,
   type Notification,
   type CheckpointNotification,
   type IncidentNotification,
   type FinalNotification,
   type IncidentEvent,
-  type RenderedEmail,
-} from './templates';
+} from './notifications';
+export { renderEmail, notificationMessageId, recipientsFor, type RenderedEmail } from './templates';
 export { sendNotification, MailSendError, type SendResult } from './send';
 export { startMailSink, type MailSink, type SinkMessage } from './sink';
 export { incidentEmailDue, type SentIncidentEmail, type IncidentState } from './policy';

@@ -4,7 +4,8 @@
 // mail: the workflow runs the send activity without blocking its own progress, and the alert log has
 // every event regardless.
 import type { Plan } from '../plan/schema';
-import { recipientsFor, renderEmail, type Notification } from './templates';
+import type { Notification } from './notifications';
+import { recipientsFor, renderEmail } from './templates';
 import type { MailTransport } from './transport';
 
 export interface SendResult {

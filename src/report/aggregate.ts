@@ -9,7 +9,7 @@ import { isNum, num } from './format';
 import { comparisonOf, roleSummary } from './rollup';
 import { instanceSeries, tickSeries } from './series';
 import { max, mean, sum } from './stats';
-import type { Timebase } from './text';
+import type { Timebase } from './trends-text';
 
 /** comparison.json: test vs control at a checkpoint. */
 export function renderComparisonJson(r: CheckpointRecord): object {

@@ -12,7 +12,8 @@ import { renderAggregateMetrics, renderComparisonJson } from './aggregate';
 import type { ChartRef, ReportData } from './report-data';
 import { renderFinalAnalysis } from './report-doc';
 import { errorsByType, roleSummary } from './rollup';
-import { renderAnalysis, renderErrorsLog, renderNatsSampling, renderTrends, type Timebase } from './text';
+import { renderAnalysis, renderErrorsLog, renderNatsSampling } from './text';
+import { renderTrends, type Timebase } from './trends-text';
 
 export interface CheckpointFilesInput {
   plan: Plan;

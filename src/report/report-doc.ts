@@ -23,7 +23,8 @@ import {
 import type { ChartRef, ReportData } from './report-data';
 import { roleSummary } from './rollup';
 import { sum } from './stats';
-import { checkpointLabel, trendBlock } from './text';
+import { checkpointLabel } from './text';
+import { trendBlock } from './trends-text';
 
 export interface MarkdownOptions {
   /** "Final report" (the report document) or "Final analysis" (the T+24h checkpoint file). */

@@ -5,7 +5,7 @@ import { startMailSink } from '../../src/notify/sink';
 import { createMailTransport } from '../../src/notify/transport';
 import { smtpSettingsFromEnv } from '../../src/notify/settings';
 import { sendNotification } from '../../src/notify/send';
-import { checkpointNotification, finalNotification, incidentNotification } from '../../src/notify/templates';
+import { checkpointNotification, finalNotification, incidentNotification } from '../../src/notify/notifications';
 import { makeRecord, makeWave, wave2Plan } from '../artifacts/fixtures';
 
 it('the local sink keeps every message as .eml and counts notifications once per Message-ID', async () => {

@@ -9,7 +9,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { createMailTransport, type MailTransport } from '../../src/notify/transport';
 import { smtpSettingsFromEnv } from '../../src/notify/settings';
 import { sendNotification, MailSendError } from '../../src/notify/send';
-import { checkpointNotification, finalNotification, incidentNotification, notificationMessageId } from '../../src/notify/templates';
+import { checkpointNotification, finalNotification, incidentNotification } from '../../src/notify/notifications';
+import { notificationMessageId } from '../../src/notify/templates';
 import type { AlertRecord } from '../../src/artifacts/types';
 import { makeRecord, makeWave, wave2Plan } from '../artifacts/fixtures';
 

@@ -1,7 +1,7 @@
 import { comparedMetrics, compareCheckpoints, comparisonRowFormat } from '../../src/report/compare';
 import { comparisonOf } from '../../src/report/rollup';
 import { renderComparisonJson } from '../../src/report/aggregate';
-import { renderHourly } from '../../src/report/text';
+import { renderHourly } from '../../src/report/trends-text';
 import { comparedQuantity, metricFacts, noiseFloor } from '../../src/plan/metrics';
 import { makeRecord, wave2Plan } from '../artifacts/fixtures';
 import type { CheckpointRecord } from '../../src/artifacts/types';
