@@ -1,17 +1,10 @@
 // The judge's reading of a wave for its documents: which result stands for each criterion (the wave's,
 // or while the wave runs each one's latest checkpoint result), which passes were close to their limit,
-// which memory growth deserves a person's look, and what the next wave is called. Pure; the reports
-// render these, they do not decide them.
+// and which memory growth deserves a person's look. Pure; the reports render these, they do not decide them.
 import { unitOf } from '../plan/metrics';
 import type { Plan } from '../plan/schema';
 import type { RuleResult } from './rules';
 import type { JudgedCriterion } from './verdict';
-
-/** "Wave 3" after "Sprint 5.3 Wave 2"; "the next wave" when the title has no wave number. */
-export function nextWaveLabel(plan: Pick<Plan, 'wave'>): string {
-  const m = /\bwave\s*(\d+)\b/i.exec(plan.wave.title) ?? /wave(\d+)$/i.exec(plan.wave.name);
-  return m ? `Wave ${Number(m[1]) + 1}` : 'the next wave';
-}
 
 /** The note of a criterion no checkpoint has judged yet (interim documents). */
 export const NOT_JUDGED = 'not judged yet';

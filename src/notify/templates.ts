@@ -2,8 +2,8 @@
 // report — plain text plus HTML, rendered from the notification objects of notifications.ts, with
 // stable Message-IDs and threading.
 import { createHash } from 'node:crypto';
-import { nextWaveLabel } from '../judge/wave-analysis';
 import type { RuleOutcome } from '../model/rule-result';
+import { nextWaveLabel } from '../plan/next-wave';
 import type { Plan } from '../plan/schema';
 import { VERDICT_MARK, fmtDur, fmtNumber, fmtReading, fmtTime, passMark } from '../report/format';
 import type { FinalNotification, IncidentNotification, Notification } from './notifications';

@@ -1,7 +1,8 @@
 // The decision document: verdict, criteria with evidence, operator actions, recommendation. Pure.
 import { posix } from 'node:path';
 import { relativeLink } from '../artifacts/layout';
-import { nextWaveLabel, waveCriteria } from '../judge/wave-analysis';
+import { waveCriteria } from '../judge/wave-analysis';
+import { nextWaveLabel } from '../plan/next-wave';
 import { VERDICT_MARK, fmtNumber, fmtTime, mdTable } from './format';
 import { nextSteps } from './lessons';
 import { alertsTable, criteriaTable, operatorTable, rollbackSection } from './md-tables';

@@ -1,7 +1,8 @@
 // The spec's "Lessons learned" and "Next steps" in words: the judge decides the lessons
 // (judge/lessons.ts) from the wave's records; this turns each into sentences. Pure.
 import { waveLessons, type Lesson } from '../judge/lessons';
-import { judged, nextWaveLabel, waveCriteria } from '../judge/wave-analysis';
+import { judged, waveCriteria } from '../judge/wave-analysis';
+import { nextWaveLabel } from '../plan/next-wave';
 import { compareCheckpoints } from './compare';
 import { fmtBytes, fmtNumber, fmtPct, fmtTime, fmtValue, isNum, type Unit } from './format';
 import type { ReportData } from './report-data';

@@ -1,7 +1,7 @@
 // The markdown tables and sections the report and the decision document share. Pure: records in,
 // lines out.
 import type { AlertRecord, CheckpointRecord, CriterionResult, OperatorAction, TimelineEvent, WaveRecord } from '../artifacts/types';
-import { nextWaveLabel } from '../judge/wave-analysis';
+import { nextWaveLabel } from '../plan/next-wave';
 import { instanceKey } from '../model/instance';
 import { comparisonRowFormat, type CheckpointComparison } from './compare';
 import { VERDICT_MARK, fmtDur, fmtNumber, fmtPct, fmtReading, fmtTime, fmtValue, isNum, mdTable, num, passMark } from './format';

@@ -2,7 +2,8 @@
 // Pure: the stored records in, markdown out; charts are referenced by their store paths.
 import { checkpointFolder, checkpointPath, relativeLink } from '../artifacts/layout';
 import type { CheckpointRecord } from '../artifacts/types';
-import { nextWaveLabel, waveCriteria } from '../judge/wave-analysis';
+import { waveCriteria } from '../judge/wave-analysis';
+import { nextWaveLabel } from '../plan/next-wave';
 import { compareCheckpoints } from './compare';
 import { fmtDur, fmtTime, fmtValue, mdTable, num } from './format';
 import { lessons, nextSteps } from './lessons';

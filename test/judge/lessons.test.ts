@@ -1,6 +1,7 @@
 // The judge's lessons and wave analysis on crafted data (report/lessons.ts only words them).
 import { waveLessons, type LessonsInput } from '../../src/judge/lessons';
-import { nextWaveLabel, NOT_JUDGED, waveCriteria } from '../../src/judge/wave-analysis';
+import { NOT_JUDGED, waveCriteria } from '../../src/judge/wave-analysis';
+import { nextWaveLabel } from '../../src/plan/next-wave';
 import type { JudgedCriterion } from '../../src/judge/verdict';
 import { plan } from './fixtures';
 
