@@ -196,7 +196,7 @@ export function createActivities(deps: ActivityDeps) {
       const test = measure(ctx, history, 'tick', TEST_SCOPE, only);
       const control = measure(ctx, history, 'tick', CONTROL_SCOPE, only);
       const evaluations = evaluateAlerts(plan, { test, control });
-      const rollback = decideRollback(plan, { tick: test }, input.policy);
+      const rollback = decideRollback(plan, { tick: test }, input.policy, { waivers: input.waivers });
       const agents = collection.hosts?.agents ?? [];
       const under = agents.filter((a) => a.role === 'test');
       const problems = agents
@@ -232,7 +232,7 @@ export function createActivities(deps: ActivityDeps) {
       const ctx = judgeCtx(plan, input);
       const all = measureAll(ctx, history);
       const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
-      const decision = decideRollback(plan, all.test, input.policy);
+      const decision = decideRollback(plan, all.test, input.policy, { waivers: input.waivers });
       const canary = compareTestVsControl(plan, history, input.startAtMs, 'checkpoint');
       const analysis = analyseCheckpoint(ctx, history);
       const verdictReason = checkpointVerdictReason(judged.reasons);

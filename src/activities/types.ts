@@ -40,6 +40,8 @@ export interface CollectInput extends WaveRef {
   /** The wave's planned end on the wave's clock (extendWave moves it). */
   endMs: number;
   policy: Policy;
+  /** The operator's waivers so far: a waived criterion neither fails a verdict nor rolls the wave back. */
+  waivers: { criterion: string; reason: string; by: string }[];
 }
 
 export interface InstanceProblem {
@@ -75,7 +77,6 @@ export interface CheckpointInput extends CollectInput {
   /** Whose criteria judge it: the checkpoint itself, or for a manual collection the next one due. */
   criteriaOf: string;
   dueAtMs: number;
-  waivers: { criterion: string; reason: string; by: string }[];
   /** For the checkpoint's files: the wave's alerts and operator actions so far. */
   status: Pick<WaveStatus, 'alerts' | 'operatorActions'>;
   next: { name: string; dueAt: string } | null;

@@ -6,6 +6,7 @@ import type { Plan, PlanRollbackCriterion, RuleAction } from '../plan/schema';
 import { ruleFires, type Measurements, type RuleResult } from './rules';
 import type { WindowKind } from './windows';
 import type { Policy } from '../model/vocabulary';
+import type { Waiver } from './verdict';
 
 const RANK: Record<RuleAction, number> = { observe: 0, page: 1, hold: 2, rollback: 3 };
 
@@ -55,15 +56,24 @@ export function forRollback(measurements: Measurements, metric: PlanRollbackCrit
   return own?.rollback ? { ...measurements, [metric]: own.rollback } : measurements;
 }
 
+export interface DecideOptions {
+  /** The criteria to judge (default: the plan's rollback criteria). */
+  criteria?: readonly PlanRollbackCriterion[];
+  /** Criteria an operator waived: when one fires it is a warning with its waiver, never a trigger. */
+  waivers?: readonly Waiver[];
+}
+
 /**
  * Evaluates every rollback criterion on the measurements of its window (agents under test).
- * A window not given is not judged now (e.g. no checkpoint yet).
+ * A window not given is not judged now (e.g. no checkpoint yet). A waived criterion does not roll
+ * the wave back: the waiver is the operator saying "I know, go on", and the wave verdict already
+ * discounts it (judgeWave); a rollback it had waived would contradict the verdict.
  */
 export function decideRollback(
   plan: Plan,
   measurements: Partial<Record<WindowKind, Measurements>>,
   policy: Policy = 'auto',
-  criteria: readonly PlanRollbackCriterion[] = plan.rollback.criteria,
+  { criteria = plan.rollback.criteria, waivers = [] }: DecideOptions = {},
 ): RollbackDecision {
   const triggers: RollbackTrigger[] = [];
   const undecided: RuleResult[] = [];
@@ -75,7 +85,9 @@ export function decideRollback(
     const warning = m[rule.metric]?.warning;
     if (warning) warnings.push(`${rule.title}: ${warning}`);
     const r = ruleFires(rule, m);
-    if (r.fires) {
+    const waiver = r.fires ? [...waivers].reverse().find((w) => w.criterion === rule.id) : undefined;
+    if (waiver) warnings.push(`${rule.title}: fired but waived by ${waiver.by} (${waiver.reason}): ${evidenceOf(r)}`);
+    else if (r.fires) {
       const action = effectiveAction(rule.action, policy);
       triggers.push({ rule: rule.id, title: rule.title, window: rule.window, plannedAction: rule.action, action, result: r, evidence: evidenceOf(r) });
     } else if (r.outcome === 'inconclusive' || r.outcome === 'error') undecided.push(r);

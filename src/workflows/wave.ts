@@ -136,7 +136,7 @@ export async function waveWorkflow(input: WaveInput): Promise<import('../model/s
     mail({ key: `hold:${hold.since}:${hold.deadline}`, what: 'hold escalation email', kind: 'hold', args: { hold } });
   };
   /** `seq` is taken before the first await: collections are numbered in the order they are asked for. */
-  const collectInput = async (seq: number) => ({ ...(await waveRef()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy });
+  const collectInput = async (seq: number) => ({ ...(await waveRef()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy, waivers: w.status.waivers });
   /**
    * Alert events go to the alert log, in order, with those a failed write left waiting; their pages
    * go out beside the wave. A log that cannot be written is recorded and the wave goes on: the

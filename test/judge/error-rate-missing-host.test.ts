@@ -37,7 +37,7 @@ describe('errors.rate_pct with a host not read', () => {
     expect(m.error).toBeUndefined();
     expect(m.note).toMatch(/network-expert@dgx-3 \(errors: ssh dgx-3: connect ETIMEDOUT\)/);
     expect(m.note).toMatch(/tdd-expert@dgx-3/);
-    const d = decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', [rollbackErrorRate]);
+    const d = decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', { criteria: [rollbackErrorRate] });
     expect(d.action).toBe('rollback');
     expect(d.triggers[0].evidence).toMatch(/dgx-3/);
   });
@@ -48,7 +48,7 @@ describe('errors.rate_pct with a host not read', () => {
     for (const e of last(h).errors!) if (e.host === 'dgx-3') Object.assign(e, { count: null, error: 'unreachable' });
     const m = measure(ctx, h, 'tick', TEST_SCOPE, ['errors.rate_pct'])['errors.rate_pct']!;
     expect(m.value).toBe(0);
-    expect(decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', [rollbackErrorRate]).action).toBe('none');
+    expect(decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', { criteria: [rollbackErrorRate] }).action).toBe('none');
   });
 
   it('is inconclusive only when no host was read', () => {
@@ -57,7 +57,7 @@ describe('errors.rate_pct with a host not read', () => {
     for (const e of last(h).errors!) Object.assign(e, { count: null, error: 'unreachable' });
     const m = measure(ctx, h, 'tick', TEST_SCOPE, ['errors.rate_pct'])['errors.rate_pct']!;
     expect(m.value).toBeNull();
-    const d = decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', [rollbackErrorRate]);
+    const d = decideRollback(plan, { tick: { 'errors.rate_pct': m } }, 'auto', { criteria: [rollbackErrorRate] });
     expect(d.action).toBe('none');
     expect(d.undecided.map((u) => u.id)).toEqual(['rollback-error-rate']);
   });

@@ -13,7 +13,7 @@ const probeOf = (o: Observation, agent: string) => o.probes.find((p) => p.agent 
 
 function decide(h: Observation[], p: Plan = plan) {
   const test = measure({ ...ctx, plan: p }, h, 'tick', TEST_SCOPE, ['probe.loss_count']);
-  return { test, decision: decideRollback(p, { tick: test }, 'auto', [lossRule]) };
+  return { test, decision: decideRollback(p, { tick: test }, 'auto', { criteria: [lossRule] }) };
 }
 
 /** network-expert lost one of its 20 tick replies. */

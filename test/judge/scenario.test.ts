@@ -82,6 +82,15 @@ describe.each(plan.rollback.criteria.map((r) => [r.id, r] as const))('breaching 
   test('healthy data: no decision', () => {
     expect(decideRollback(plan, windows(healthyHistory(at)), 'auto').action).toBe('none');
   });
+
+  test('a waived criterion that fires is a warning naming its waiver, not a rollback', () => {
+    const waivers = [{ criterion: id, reason: 'known noisy host', by: 'alice' }];
+    const d = decideRollback(plan, windows(breached()), 'auto', { waivers });
+    expect(d.triggers.map((t) => t.rule)).not.toContain(id);
+    expect(d.warnings.find((w) => w.startsWith(`${rule.title}: fired but waived by alice (known noisy host)`))).toContain(rule.metric);
+    // a waiver of another criterion changes nothing
+    expect(decideRollback(plan, windows(breached()), 'auto', { waivers: [{ ...waivers[0], criterion: 'something-else' }] }).triggers.map((t) => t.rule)).toContain(id);
+  });
 });
 
 describe('who is judged', () => {
