@@ -1,11 +1,8 @@
 // Journal errors: the judge's ErrorCount per instance, and for the checkpoint record the error types
-// of each instance and the errors.log entries, read from the lines the collector wrote for it.
+// of each instance and the errors.log entries, from the structured entries the collector handed over.
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
-import type { AgentErrors } from '../collect/hosts';
-// The priority names are the vocabulary of the collector's errors.log line (formatErrorLine): read
-// back with the same table, so the two cannot drift apart.
-import { PRIORITY_NAMES } from '../collect/hosts/parse/journal';
+import type { AgentErrors, ErrorLogEntry } from '../collect/hosts';
 import type { ErrorCount } from '../judge/observations';
 import type { AgentInstanceRecord, CheckpointRecord, ErrorEntry } from '../artifacts/types';
 import { iso, isoOrNull } from './readings';
@@ -34,15 +31,9 @@ export function errorTypesOf(e: AgentErrors | undefined): AgentInstanceRecord['e
   }));
 }
 
-/** A line of collect.ts formatErrorLine: "<ISO|(no time)> <host> <unit>[<pid>] <<prio>> <message>". */
-export function parseErrorLine(line: string, e: Pick<AgentErrors, 'host' | 'agent' | 'role' | 'collectedAt'>): ErrorEntry {
-  const m = /^(\S+|\(no time\)) (\S+) (\S+?)\[[^\]]*\] <([^>]*)> ?(.*)$/.exec(line);
-  if (!m) return { at: iso(e.collectedAt), host: e.host, agent: e.agent, role: e.role, priority: null, message: line };
-  const at = /^\d{4}-\d{2}-\d{2}T/.test(m[1]) && Number.isFinite(Date.parse(m[1])) ? new Date(Date.parse(m[1])).toISOString() : iso(e.collectedAt);
-  const p = (PRIORITY_NAMES as readonly string[]).indexOf(m[4]);
-  const n = /^[0-7]$/.test(m[4]) ? Number(m[4]) : null;
-  // the message keeps its escaped newlines ("\n" as written by formatErrorLine)
-  return { at, host: e.host, agent: e.agent, role: e.role, priority: p >= 0 ? p : n, message: m[5].replace(/\\n/g, '\n') };
+/** One collected error entry as the record's; an entry without a time is placed at its collection. */
+export function errorEntryOf(l: ErrorLogEntry, e: Pick<AgentErrors, 'host' | 'agent' | 'role' | 'collectedAt'>): ErrorEntry {
+  return { at: l.at ?? iso(e.collectedAt), host: e.host, agent: e.agent, role: e.role, priority: l.priority, message: l.message };
 }
 
 /** Every instance's error lines, oldest first, the newest `max` kept; what is left out is counted. */
@@ -51,9 +42,9 @@ export function errorLogOf(plan: Plan, c: Collection, max: number): CheckpointRe
   let omitted = 0;
   for (const e of c.hosts?.errors ?? []) {
     const role = roleOf(plan, e.agent) ?? e.role;
-    for (const l of e.lines) all.push(parseErrorLine(l, { ...e, role }));
+    for (const l of e.log) all.push(errorEntryOf(l, { ...e, role }));
     // the collector keeps the newest entries when its cap is hit: the rest are counted, not lost silently
-    if (e.errors !== null && e.errors > e.lines.length) omitted += e.errors - e.lines.length;
+    if (e.errors !== null && e.errors > e.log.length) omitted += e.errors - e.log.length;
   }
   all.sort((a, b) => a.at.localeCompare(b.at) || a.host.localeCompare(b.host) || a.agent.localeCompare(b.agent));
   const kept = all.length > max ? all.slice(all.length - max) : all;

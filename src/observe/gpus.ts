@@ -1,29 +1,23 @@
 // A host's GPUs in the checkpoint record: utilisation, memory, temperature, and whether each is
 // healthy (no uncorrected ECC error, no throttling by a fault or a limit), or unknown when
-// nvidia-smi did not report either.
-import type { HostSystem } from '../collect/hosts';
-// Which NVML throttle reasons mean trouble is the nvidia-smi parser's knowledge, next to the names it decodes.
-import { BAD_THROTTLE_REASONS } from '../collect/hosts/parse/nvidia';
+// nvidia-smi did not report either. Healthy and the throttle reasons that count are decided by the
+// collector (it knows NVML's reasons); this only words the reason.
+import type { GpuInfo, HostSystem } from '../collect/hosts';
 import type { GpuRecord } from '../artifacts/types';
 import { isNum, round } from './readings';
 
-/** One GPU as the collector read it (nvidia-smi --query-gpu). */
-type CollectedGpu = NonNullable<HostSystem['gpus']['value']>[number];
-
-export function gpuRecord(g: CollectedGpu, i: number): GpuRecord {
+export function gpuRecord(g: GpuInfo, i: number): GpuRecord {
   const problems: string[] = [];
   if (isNum(g.eccUncorrected) && g.eccUncorrected > 0) problems.push(`${g.eccUncorrected} uncorrected ECC errors`);
-  const bad = (g.throttleReasons ?? []).filter((r) => BAD_THROTTLE_REASONS.has(r));
-  if (bad.length) problems.push(`throttled: ${bad.join(', ')}`);
-  const known = g.eccUncorrected !== null || g.throttleReasons !== null;
+  if (g.throttledBy?.length) problems.push(`throttled: ${g.throttledBy.join(', ')}`);
   return {
     index: isNum(g.index) && g.index >= 0 ? Math.round(g.index) : i,
     name: g.name,
     utilizationPct: g.utilizationPct,
     memoryUsedPct: isNum(g.memoryUsedMiB) && isNum(g.memoryTotalMiB) && g.memoryTotalMiB > 0 ? round((100 * g.memoryUsedMiB) / g.memoryTotalMiB, 2) : null,
     temperatureC: g.temperatureC,
-    healthy: problems.length ? false : known ? true : null,
-    ...(problems.length ? { reason: problems.join('; ') } : !known ? { reason: 'ECC and throttle state not reported' } : {}),
+    healthy: g.healthy,
+    ...(problems.length ? { reason: problems.join('; ') } : g.healthy === null ? { reason: 'ECC and throttle state not reported' } : {}),
   };
 }
 

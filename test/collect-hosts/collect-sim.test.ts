@@ -52,7 +52,8 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
     const e1 = c.errors.find((e) => e.host === 'dgx-1' && e.agent === 'network-expert')!;
     expect(e1).toMatchObject({ exitCode: 0, entries: 3, errors: 3, byPriority: 3, byPattern: 0, recurringTypes: 1, oneOffTypes: 0, truncated: false });
     expect(e1.types[0]).toMatchObject({ type: 'ERROR failed to handle request <n>: upstream timeout after <n>ms', count: 3, recurring: true });
-    expect(e1.lines).toHaveLength(3);
+    expect(e1.log).toHaveLength(3);
+    expect(e1.log[0]).toMatchObject({ unit: 'agent-runtime@network-expert', priority: 3 });
     expect(e1.cursor).toMatch(/^s=[0-9a-f]+;i=[0-9a-f]+;b=/);
     const e2 = c.errors.find((e) => e.host === 'dgx-2' && e.agent === 'tdd-expert')!;
     expect(e2).toMatchObject({ entries: 2, errors: 1, byPattern: 1, byPriority: 0 });

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { journalCommand } from '../../src/collect/hosts/commands';
-import { parseJournalJson, analyseErrors, errorPatternOf, normaliseMessage, formatErrorLine, decodeJournalValue } from '../../src/collect/hosts/parse/journal';
+import { parseJournalJson, analyseErrors, errorPatternOf, normaliseMessage, errorLogEntry, decodeJournalValue } from '../../src/collect/hosts/parse/journal';
 import { tempDir } from './helpers';
 
 const T0 = 1769162400; // 2026-01-23T10:00:00Z
@@ -108,12 +108,17 @@ describe('journal: real journalctl output', () => {
     expect(a.types.find((t) => t.type.startsWith('CRIT session'))!.type).toBe('CRIT session <uuid> corrupted');
     expect(a.recurring).toBe(1);
     expect(a.oneOff).toBe(3);
-    const line = formatErrorLine('dgx-1', 'agent-runtime@network-expert', a.errorEntries[0]);
-    expect(line).toBe('2026-01-23T10:00:01.000Z dgx-1 agent-runtime@network-expert[4242] <err> ERROR failed to publish to 192.0.2.1:4222 after 3 retries');
+    const entry = errorLogEntry('agent-runtime@network-expert', a.errorEntries[0]);
+    expect(entry).toEqual({ at: '2026-01-23T10:00:01.000Z', unit: 'agent-runtime@network-expert', pid: 4242, priority: 3, message: 'ERROR failed to publish to 192.0.2.1:4222 after 3 retries' });
   });
 });
 
 describe('journal parsing edge cases', () => {
+  test('the error entry handed over: no time, a priority outside 0–7, CRLF, a literal backslash-n kept as written', () => {
+    const p = parseJournalJson('{"MESSAGE":"a\\r\\nb \\\\n c","PRIORITY":"9"}\n{"PRIORITY":"2","_PID":"7","__REALTIME_TIMESTAMP":"1769162401000000"}\n');
+    expect(errorLogEntry('u', p.entries[0])).toEqual({ at: null, unit: 'u', pid: null, priority: null, message: 'a\nb \\n c' });
+    expect(errorLogEntry('u', p.entries[1])).toEqual({ at: '2026-01-23T10:00:01.000Z', unit: 'u', pid: 7, priority: 2, message: '(no message)' });
+  });
   test('values: string, bytes, array of strings and bytes, null', () => {
     expect(decodeJournalValue('x')).toBe('x');
     expect(decodeJournalValue([104, 105])).toBe('hi');

@@ -1,5 +1,5 @@
 import { parseLoadavg, parseMeminfo, parseUptime, parseDf, parseNetDev, parseProcStatus } from '../../src/collect/hosts/parse/system';
-import { parseNvidiaQuery, decodeThrottleReasons } from '../../src/collect/hosts/parse/nvidia';
+import { parseNvidiaQuery, decodeThrottleReasons, gpuHealth } from '../../src/collect/hosts/parse/nvidia';
 import { NVIDIA_QUERY_FIELDS } from '../../src/collect/hosts/commands';
 import { section } from './fixtures';
 
@@ -64,7 +64,7 @@ describe('nvidia-smi parser', () => {
       {
         index: 0, uuid: 'GPU-12c5624f-ccd1-f082-50cf-729a1c26c41e', name: 'NVIDIA H100 80GB HBM3', utilizationPct: 0, memoryUtilizationPct: 0,
         memoryTotalMiB: 81559, memoryUsedMiB: 0, temperatureC: 36, powerW: 126.04, eccUncorrected: 0,
-        throttleReasonsMask: '0x0000000000000001', throttleReasons: ['gpu-idle'],
+        throttleReasonsMask: '0x0000000000000001', throttleReasons: ['gpu-idle'], throttledBy: [], healthy: true,
       },
     ]);
   });
@@ -80,6 +80,7 @@ describe('nvidia-smi parser', () => {
     expect(g.powerW).toBeNull();
     expect(g.eccUncorrected).toBeNull();
     expect(g.throttleReasons).toBeNull();
+    expect([g.throttledBy, g.healthy]).toEqual([null, null]);
   });
   test('wrong cell count is refused; empty output is no GPUs', () => {
     expect(parseNvidiaQuery('0, a, b', NVIDIA_QUERY_FIELDS)).toBeNull();
@@ -90,5 +91,16 @@ describe('nvidia-smi parser', () => {
     expect(decodeThrottleReasons('0x0000000000000000')).toEqual([]);
     expect(decodeThrottleReasons('0x1000')).toEqual(['other(0x1000)']);
     expect(decodeThrottleReasons('Active')).toBeNull();
+  });
+  test('health: a fault or a limit holds the GPU back, idle and settings do not; an uncorrected ECC error is unhealthy; neither reported is unknown', () => {
+    expect(gpuHealth(0, ['gpu-idle', 'applications-clocks-setting'])).toEqual({ throttledBy: [], healthy: true });
+    expect(gpuHealth(0, ['gpu-idle', 'hw-slowdown', 'sw-power-cap'])).toEqual({ throttledBy: ['hw-slowdown', 'sw-power-cap'], healthy: false });
+    expect(gpuHealth(2, [])).toEqual({ throttledBy: [], healthy: false });
+    expect(gpuHealth(null, ['sw-thermal-slowdown'])).toEqual({ throttledBy: ['sw-thermal-slowdown'], healthy: false });
+    expect(gpuHealth(0, null)).toEqual({ throttledBy: null, healthy: true });
+    expect(gpuHealth(null, null)).toEqual({ throttledBy: null, healthy: null });
+    // from the query line: hw-thermal-slowdown (0x40) decided in the parser
+    const g = parseNvidiaQuery('0, GPU-x, NVIDIA H100, 10, 5, 81559, 100, 80, 300, 0, 0x0000000000000041', NVIDIA_QUERY_FIELDS)![0];
+    expect([g.throttleReasons, g.throttledBy, g.healthy]).toEqual([['gpu-idle', 'hw-thermal-slowdown'], ['hw-thermal-slowdown'], false]);
   });
 });

@@ -124,13 +124,13 @@ function errorsOf(host: string, agent: string, role: 'test' | 'control', at: num
   const base = { host, agent, role, unit, collectedAt: at - 1500, sinceMs: since, fromCursor: null, truncated: false, badLines: 0 };
   const failed = f.unreachableHost === host ? `ssh ${host}: connect ECONNREFUSED` : f.journalFailed === `${agent}@${host}` ? `journalctl -u ${unit} exited 1: Failed to open journal` : null;
   if (failed)
-    return { ...base, exitCode: f.unreachableHost === host ? null : 1, error: failed, cursor: null, entries: null, errors: null, byPriority: null, byPattern: null, types: [], recurringTypes: null, oneOffTypes: null, lines: [] };
+    return { ...base, exitCode: f.unreachableHost === host ? null : 1, error: failed, cursor: null, entries: null, errors: null, byPriority: null, byPattern: null, types: [], recurringTypes: null, oneOffTypes: null, log: [] };
   const n = agent === 'network-expert' && host === 'dgx-1' ? (f.errors ?? 0) : 0;
-  const lines = Array.from({ length: n }, (_, i) => `${new Date(since + (i + 1) * 1000).toISOString()} ${host} ${unit}[4242] <err> request ${i} failed: error upstream timeout`);
+  const log = Array.from({ length: n }, (_, i) => ({ at: new Date(since + (i + 1) * 1000).toISOString(), unit, pid: 4242, priority: 3, message: `request ${i} failed: error upstream timeout` }));
   return {
     ...base, exitCode: 0, cursor: `s=${host}-${agent}-${at}`, entries: 500 + n, errors: n, byPriority: n, byPattern: 0,
     types: n ? [{ type: 'request <n> failed: error upstream timeout', count: n, recurring: n > 1, firstSeen: since + 1000, lastSeen: since + n * 1000, example: 'request 0 failed: error upstream timeout', priority: 3 }] : [],
-    recurringTypes: n > 1 ? 1 : 0, oneOffTypes: n === 1 ? 1 : 0, lines,
+    recurringTypes: n > 1 ? 1 : 0, oneOffTypes: n === 1 ? 1 : 0, log,
   };
 }
 
@@ -152,7 +152,7 @@ function systemOf(host: string, at: number, f: Faults, gpus: boolean): HostSyste
       ? {
           ...ok(Array.from({ length: 8 }, (_, i) => ({
             index: i, uuid: `GPU-${i}`, name: 'NVIDIA A100-SXM4-80GB', utilizationPct: 35, memoryUtilizationPct: 20, memoryTotalMiB: 81920, memoryUsedMiB: 20480,
-            temperatureC: 41, powerW: 120, eccUncorrected: 0, throttleReasonsMask: '0x0', throttleReasons: [],
+            temperatureC: 41, powerW: 120, eccUncorrected: 0, throttleReasonsMask: '0x0', throttleReasons: [], throttledBy: [], healthy: true,
           }))),
           absent: false,
         }

@@ -8,16 +8,17 @@ import { H, MIN, makeCollection, wave2Plan } from './fixtures';
 type Gpu = NonNullable<HostSystem['gpus']['value']>[number];
 const gpu = (change: Partial<Gpu> = {}): Gpu => ({
   index: 3, uuid: null, name: 'H100', utilizationPct: 50, memoryUtilizationPct: null, memoryTotalMiB: 80_000, memoryUsedMiB: 20_000,
-  temperatureC: 60, powerW: null, eccUncorrected: 0, throttleReasonsMask: '0x1', throttleReasons: ['gpu-idle'], ...change,
+  temperatureC: 60, powerW: null, eccUncorrected: 0, throttleReasonsMask: '0x1', throttleReasons: ['gpu-idle'], throttledBy: [], healthy: true, ...change,
 });
 
+// healthy and throttledBy are the collector's decision (tested with the nvidia-smi parser); the record words it.
 test('a GPU is healthy without uncorrected ECC errors or a throttle by fault or limit; unknown when neither is reported', () => {
   expect(gpuRecord(gpu(), 0)).toEqual({ index: 3, name: 'H100', utilizationPct: 50, memoryUsedPct: 25, temperatureC: 60, healthy: true });
-  expect(gpuRecord(gpu({ eccUncorrected: 2, throttleReasons: ['gpu-idle', 'hw-slowdown', 'sw-power-cap'] }), 0)).toMatchObject({
+  expect(gpuRecord(gpu({ eccUncorrected: 2, throttleReasons: ['gpu-idle', 'hw-slowdown', 'sw-power-cap'], throttledBy: ['hw-slowdown', 'sw-power-cap'], healthy: false }), 0)).toMatchObject({
     healthy: false,
     reason: '2 uncorrected ECC errors; throttled: hw-slowdown, sw-power-cap',
   });
-  expect(gpuRecord(gpu({ eccUncorrected: null, throttleReasons: null, index: null, memoryTotalMiB: null }), 5)).toMatchObject({
+  expect(gpuRecord(gpu({ eccUncorrected: null, throttleReasons: null, throttledBy: null, healthy: null, index: null, memoryTotalMiB: null }), 5)).toMatchObject({
     index: 5, memoryUsedPct: null, healthy: null, reason: 'ECC and throttle state not reported',
   });
 });

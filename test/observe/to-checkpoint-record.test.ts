@@ -1,5 +1,5 @@
 import { judgeHeadline } from '../../src/judge/headline';
-import { toCheckpointRecord, toControlComparison, toFindings, toHeadline, parseErrorLine, errorLogOf, type CheckpointRecordContext } from '../../src/observe';
+import { toCheckpointRecord, toControlComparison, toFindings, toHeadline, errorEntryOf, errorLogOf, type CheckpointRecordContext } from '../../src/observe';
 import type { CanaryJudgement } from '../../src/judge/canary-judge';
 import { judgeCanary } from '../../src/judge/canary-judge';
 import { comparisonMetrics } from '../../src/judge/comparison';
@@ -121,9 +121,11 @@ describe('toCheckpointRecord', () => {
     const log = errorLogOf(plan, c, 10);
     expect(log.entries).toHaveLength(10);
     expect(log.omitted).toBe(20);
-    expect(parseErrorLine('(no time) dgx-1 agent-runtime@x[?] <?> boom\\nsecond', { host: 'dgx-1', agent: 'x', role: 'test', collectedAt: START })).toEqual({
+    // an entry without a time is placed at its collection
+    expect(errorEntryOf({ at: null, unit: 'agent-runtime@x', pid: null, priority: null, message: 'boom\nsecond' }, { host: 'dgx-1', agent: 'x', role: 'test', collectedAt: START })).toEqual({
       at: new Date(START).toISOString(), host: 'dgx-1', agent: 'x', role: 'test', priority: null, message: 'boom\nsecond',
     });
+    expect(log.entries[0]).toMatchObject({ host: 'dgx-1', agent: 'network-expert', priority: 3, message: 'request 20 failed: error upstream timeout' });
   });
 });
 

@@ -9,7 +9,7 @@ import { cursorKey } from '../../model/instance';
 import {
   journalCommand, failureOf, PROC_STATUS, LOADAVG, MEMINFO, UPTIME, NETDEV, dfCommand, NVIDIA_SMI, NVIDIA_QUERY_FIELDS,
 } from './commands';
-import { parseJournalJson, analyseErrors, errorPatternOf, formatErrorLine, type ErrorType } from './parse/journal';
+import { parseJournalJson, analyseErrors, errorPatternOf, errorLogEntry, type ErrorLogEntry, type ErrorType } from './parse/journal';
 import { parseLoadavg, parseMeminfo, parseUptime, parseDf, parseNetDev, parseProcStatus, type LoadAvg, type MemInfo, type DiskUsage, type NetInterface } from './parse/system';
 import { parseNvidiaQuery, type GpuInfo } from './parse/nvidia';
 import { unitName } from './shell';
@@ -51,8 +51,8 @@ export interface AgentErrors {
   types: ErrorType[];
   recurringTypes: number | null;
   oneOffTypes: number | null;
-  /** errors.log lines, oldest first. */
-  lines: string[];
+  /** The error entries (errors.log, the records' error log), oldest first. */
+  log: ErrorLogEntry[];
   /** The query hit its entry cap: counts are lower bounds. */
   truncated: boolean;
   /** Output lines that were not JSON. */
@@ -158,7 +158,7 @@ export async function collectHosts(pool: SshPool, plan: Plan, opts: CollectHosts
     const fromCursor = opts.cursors?.[cursorKey(host.name, a.agent)] ?? null;
     const base = (collectedAt: number, exitCode: number | null, error: string): AgentErrors => ({
       host: host.name, agent: a.agent, role: a.role, unit, collectedAt, exitCode, error, sinceMs: opts.sinceMs, fromCursor, cursor: fromCursor,
-      entries: null, errors: null, byPriority: null, byPattern: null, types: [], recurringTypes: null, oneOffTypes: null, lines: [], truncated: false, badLines: 0,
+      entries: null, errors: null, byPriority: null, byPattern: null, types: [], recurringTypes: null, oneOffTypes: null, log: [], truncated: false, badLines: 0,
     });
     try {
       unit = unitName(plan.agents.unitTemplate, a.agent);
@@ -184,7 +184,7 @@ export async function collectHosts(pool: SshPool, plan: Plan, opts: CollectHosts
     return {
       host: host.name, agent: a.agent, role: a.role, unit, collectedAt, exitCode: r.exitCode, sinceMs: opts.sinceMs, fromCursor: usedCursor,
       cursor: parsed.lastCursor ?? usedCursor, entries: an.entries, errors: an.errors, byPriority: an.byPriority, byPattern: an.byPattern,
-      types: an.types, recurringTypes: an.recurring, oneOffTypes: an.oneOff, lines: an.errorEntries.map((e) => formatErrorLine(host.name, unit, e)),
+      types: an.types, recurringTypes: an.recurring, oneOffTypes: an.oneOff, log: an.errorEntries.map((e) => errorLogEntry(unit, e)),
       truncated: parsed.entries.length >= maxEntries, badLines: parsed.badLines,
       ...(parsed.badLines ? { error: `${parsed.badLines} journal line(s) were not JSON` } : {}),
     };

@@ -6,6 +6,8 @@ export { collectAgentStatus, planAgents, agentStatusFromResult } from './agent-s
 export type { AgentStatus, PlanAgent, CollectOptions } from './agent-status';
 export { collectHosts } from './collect';
 export type { HostsCollection, CollectHostsOptions, AgentRecord, AgentErrors, HostSystem, Sampled } from './collect';
+export type { ErrorLogEntry, ErrorType } from './parse/journal';
+export type { GpuInfo } from './parse/nvidia';
 export { compareUnitSamples, compareStatusSets } from './samples';
 export type { UnitDelta } from './samples';
 export { runHealthCheck, formatHealthReport } from './health-check';

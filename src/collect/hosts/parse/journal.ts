@@ -105,8 +105,6 @@ export function parseJournalJson(text: string): ParsedJournal {
   return { entries, badLines, lastCursor };
 }
 
-export const PRIORITY_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const;
-
 /** Compiles the plan's error pattern (case-insensitive; the plan validated it). Throws with a clear message when invalid. */
 export function errorPatternOf(pattern: string): RegExp {
   try {
@@ -211,10 +209,28 @@ export function analyseErrors(entries: JournalEntry[], pattern: RegExp): ErrorAn
   };
 }
 
-/** One errors.log line: ISO time, host, unit[pid], <priority>, the message (newlines escaped). */
-export function formatErrorLine(host: string, unit: string, e: JournalEntry): string {
-  const when = e.realtimeUs === null ? '(no time)' : new Date(Math.floor(e.realtimeUs / 1000)).toISOString();
-  const prio = e.priority === null ? '?' : (PRIORITY_NAMES[e.priority] ?? String(e.priority));
-  const msg = (e.message ?? '(no message)').replace(/\r?\n/g, '\\n');
-  return `${when} ${host} ${unit}[${e.pid ?? '?'}] <${prio}> ${msg}`;
+/**
+ * One error as the collector hands it over: what the records' error log (and so errors.log) needs, decided
+ * here once (the time as ISO, a syslog priority 0–7 or null, the message as text), so no reader has
+ * to parse a formatted line back.
+ */
+export interface ErrorLogEntry {
+  /** The entry's time (ISO); null when the journal gave none. */
+  at: string | null;
+  unit: string;
+  pid: number | null;
+  /** syslog priority 0–7; null when the journal gave none (or a value that is not one). */
+  priority: number | null;
+  /** The message with its line breaks ("\n"); "(no message)" when the journal gave none. */
+  message: string;
+}
+
+export function errorLogEntry(unit: string, e: JournalEntry): ErrorLogEntry {
+  return {
+    at: e.realtimeUs === null ? null : new Date(Math.floor(e.realtimeUs / 1000)).toISOString(),
+    unit,
+    pid: e.pid,
+    priority: e.priority !== null && Number.isInteger(e.priority) && e.priority >= 0 && e.priority <= 7 ? e.priority : null,
+    message: (e.message ?? '(no message)').replace(/\r\n/g, '\n'),
+  };
 }

@@ -15,6 +15,13 @@ export interface GpuInfo {
   eccUncorrected: number | null;
   throttleReasonsMask: string | null;
   throttleReasons: string[] | null;
+  /** The throttle reasons that hold the GPU back by a fault or a limit; null when the reasons were not reported. */
+  throttledBy: string[] | null;
+  /**
+   * No uncorrected ECC error and not held back (throttledBy empty): true; either one seen: false;
+   * null when nvidia-smi reported neither the ECC count nor the throttle reasons.
+   */
+  healthy: boolean | null;
 }
 
 const REASONS: [number, string][] = [
@@ -30,7 +37,7 @@ const REASONS: [number, string][] = [
 ];
 
 /** Reasons that mean the GPU is held back by a fault or a limit (idle and settings are normal). */
-export const BAD_THROTTLE_REASONS = new Set(['hw-slowdown', 'sw-thermal-slowdown', 'hw-thermal-slowdown', 'hw-power-brake-slowdown', 'sw-power-cap']);
+const BAD_THROTTLE_REASONS = new Set(['hw-slowdown', 'sw-thermal-slowdown', 'hw-thermal-slowdown', 'hw-power-brake-slowdown', 'sw-power-cap']);
 
 export function decodeThrottleReasons(mask: string): string[] | null {
   if (!/^0x[0-9a-f]+$/i.test(mask)) return null;
@@ -52,6 +59,13 @@ function num(v: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** Whether a GPU is healthy, from its uncorrected ECC count and decoded throttle reasons. */
+export function gpuHealth(eccUncorrected: number | null, throttleReasons: string[] | null): Pick<GpuInfo, 'throttledBy' | 'healthy'> {
+  const throttledBy = throttleReasons === null ? null : throttleReasons.filter((r) => BAD_THROTTLE_REASONS.has(r));
+  const faulty = (eccUncorrected !== null && eccUncorrected > 0) || (throttledBy?.length ?? 0) > 0;
+  return { throttledBy, healthy: faulty ? false : eccUncorrected !== null || throttleReasons !== null ? true : null };
+}
+
 /** Splits a CSV line as nvidia-smi writes it (", " separated; names never contain commas). */
 function cells(line: string): string[] {
   return line.split(',').map((c) => c.trim());
@@ -68,6 +82,8 @@ export function parseNvidiaQuery(text: string, fields: readonly string[], opts: 
     const v: Record<string, string> = {};
     fields.forEach((f, i) => (v[f] = c[i]));
     const throttle = isMissing(v['clocks_throttle_reasons.active']) ? (isMissing(v['clocks_event_reasons.active']) ? null : v['clocks_event_reasons.active']) : v['clocks_throttle_reasons.active'];
+    const eccUncorrected = num(v['ecc.errors.uncorrected.volatile.total']);
+    const throttleReasons = throttle ? decodeThrottleReasons(throttle) : null;
     out.push({
       index: num(v.index),
       uuid: isMissing(v.uuid) ? null : v.uuid,
@@ -78,9 +94,10 @@ export function parseNvidiaQuery(text: string, fields: readonly string[], opts: 
       memoryUsedMiB: num(v['memory.used']),
       temperatureC: num(v['temperature.gpu']),
       powerW: num(v['power.draw']),
-      eccUncorrected: num(v['ecc.errors.uncorrected.volatile.total']),
+      eccUncorrected,
       throttleReasonsMask: throttle ?? null,
-      throttleReasons: throttle ? decodeThrottleReasons(throttle) : null,
+      throttleReasons,
+      ...gpuHealth(eccUncorrected, throttleReasons),
     });
   }
   return out;
