@@ -4,7 +4,7 @@
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { AgentRecord } from '../collect/hosts';
-import { agentConnectionName } from '../collect/nats/subjects';
+import { agentConnectionName } from '../collect/nats';
 import type { AgentSample, Observation, UnitState } from '../judge/observations';
 import { downtimeIntervals, onWorkerClock, restartEvents, samplesByInstance, unionLength, type TimedSample } from '../judge/uptime';
 import type { AgentInstanceRecord, Reading } from '../artifacts/types';

@@ -3,8 +3,7 @@
 // and the subscriptions — as the judge's observations and as the checkpoint record's NatsRecord.
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
-import type { PatternStats } from '../collect/nats';
-import { agentConnectionName } from '../collect/nats/subjects';
+import { agentConnectionName, type PatternStats } from '../collect/nats';
 import type { MessageCount, NatsObservation, SamplingObservation, SubscriptionCheck } from '../judge/observations';
 import type { DualSubscriptionRecord, NatsRecord, PatternTraffic, Reading } from '../artifacts/types';
 import { distinct, missing, reading } from './readings';

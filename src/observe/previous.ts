@@ -2,8 +2,7 @@
 // Collection itself, or the small UnitCounters carried in the observation log. CPU % of a unit is
 // the CPUUsageNSec delta between two samples; network rates are the byte counter deltas.
 import type { Collection } from '../collect/wave-collection';
-import type { AgentRecord, AgentStatus, HostSystem } from '../collect/hosts';
-import { compareUnitSamples } from '../collect/hosts/samples';
+import { compareUnitSamples, type AgentRecord, type AgentStatus, type HostSystem } from '../collect/hosts';
 import { instanceKey } from '../model/instance';
 
 /**

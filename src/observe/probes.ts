@@ -4,8 +4,7 @@
 // agent's loss: it is said, not counted.
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
-import type { ProbeResult as CollectedProbe } from '../collect/nats';
-import { probeSubject } from '../collect/nats/subjects';
+import { probeSubject, type ProbeResult as CollectedProbe } from '../collect/nats';
 import type { ProbeObservation } from '../judge/observations';
 import type { ProbeRecord } from '../artifacts/types';
 import { latenciesFromHistogram } from './latencies';

@@ -4,7 +4,7 @@
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { MonitorSample } from '../artifacts/types';
-import { compareUnitSamples } from '../collect/hosts/samples';
+import { compareUnitSamples } from '../collect/hosts';
 import { memoryOf } from './agents';
 import { hostSamples } from './hosts';
 import { instanceMessages } from './nats';
