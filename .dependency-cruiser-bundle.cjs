@@ -35,12 +35,12 @@ module.exports = {
     },
     {
       name: 'workflow-bundle-no-heavy-libraries',
-      comment: 'vega (charts), ssh2, NATS, nodemailer, the histogram library and node\'s I/O modules stay out of the sandbox.',
+      comment: 'vega (charts), ssh2, NATS, nodemailer, the histogram library, zod (the model and records are imported as types only) and node\'s I/O modules stay out of the sandbox.',
       severity: 'error',
       from: { path: '^src/workflows/' },
       to: {
         reachable: true,
-        path: '(^|/)node_modules/(vega|vega-lite|ssh2|nats|@nats-io/[^/]+|nodemailer|hdr-histogram-js)/|^(node:)?(fs|fs/promises|path|net|http|https|child_process|os|dgram|tls|worker_threads)$',
+        path: '(^|/)node_modules/(vega|vega-lite|zod|ssh2|nats|@nats-io/[^/]+|nodemailer|hdr-histogram-js)/|^(node:)?(fs|fs/promises|path|net|http|https|child_process|os|dgram|tls|worker_threads)$',
       },
     },
   ],
