@@ -2,7 +2,7 @@
 // goes to the artifact store (claim check), so history stays small however large the fleet.
 import type { Plan } from '../plan/schema';
 import type { RuleResult } from '../judge/rules';
-import type { AlertEvaluation, AlertLogEntry as JudgeAlertLogEntry, AlertNotification } from '../judge/alerts';
+import type { AlertEvaluation, AlertEvent, AlertNotification } from '../judge/alerts';
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { WaveDecision } from '../judge/verdict';
 import type { CriterionResult } from '../artifacts/types';
@@ -96,7 +96,7 @@ export interface CheckpointResult {
 }
 
 export interface AlertsInput extends WaveRef {
-  entries: JudgeAlertLogEntry[];
+  entries: AlertEvent[];
   notifications: AlertNotification[];
   status: Pick<WaveStatus, 'alerts'>;
 }

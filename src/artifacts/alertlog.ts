@@ -35,6 +35,8 @@ export function alertLogEntry(
     scope: alert.scope,
     state: alert.state,
     message: extra.message ?? alert.message,
+    ...(alert.metric !== undefined ? { metric: alert.metric } : {}),
+    ...(alert.op !== undefined ? { op: alert.op } : {}),
     value: alert.value,
     threshold: alert.threshold,
   };
@@ -96,6 +98,8 @@ export function alertsFromLog(entries: AlertLogEntry[]): AlertRecord[] {
       acknowledgedBy: null,
       escalated: false,
       message: e.message,
+      ...(e.metric !== undefined ? { metric: e.metric } : {}),
+      ...(e.op !== undefined ? { op: e.op } : {}),
       value: e.value,
       threshold: e.threshold,
       actionTaken: e.actionTaken ?? 'None',

@@ -7,7 +7,7 @@ export type { ComparisonRow, ControlComparison, CriterionResult, Finding } from 
 export type { AgentInstanceRecord, ErrorEntry, ErrorTypeRecord } from './records/agents';
 export type { DualSubscriptionRecord, NatsRecord, PatternTraffic, ProbeRecord } from './records/nats';
 export type { GpuRecord, HostRecord } from './records/hosts';
-export type { AlertLogEntry, AlertRecord, AlertState, OperatorAction } from './records/alerts';
+export type { AlertLogEntry, AlertRecord, AlertStateName, OperatorAction } from './records/alerts';
 export type { CheckpointRecord, Headline } from './records/checkpoint';
 export type { MonitorSample } from './records/monitor';
 export type { CheckpointRef, RollbackRecord, RollbackStepRecord, TimelineEvent, WavePhase, WaveRecord, WaveVerdict } from './records/wave';

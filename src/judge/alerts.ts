@@ -13,9 +13,9 @@ import type { Plan, RuleAction } from '../plan/schema';
 import { effectiveAction } from './rollback-decision';
 import type { Policy } from '../model/vocabulary';
 import type { AlertStatus } from '../model/status';
+import type { AlertStateName, Severity } from '../model/fields';
 
-export type Severity = 'critical' | 'warning';
-export type AlertStateName = 'firing' | 'acknowledged' | 'resolved';
+export type { AlertStateName, Severity };
 
 /** One alert rule judged for one scope on one tick. */
 export interface AlertEvaluation {
@@ -56,6 +56,7 @@ export interface Alert {
   occurrence: number;
 }
 
+/** The alert state machine's state: every alert of the wave (the workflow carries it across runs). */
 export interface AlertState {
   alerts: Alert[];
 }
@@ -77,7 +78,13 @@ export interface AlertNotification {
   key: string;
 }
 
-export interface AlertLogEntry {
+/**
+ * One event of an alert as the judge saw it, to be written as a line of the alert log:
+ * observe/status-alerts.ts `alertLogEntryOf` makes it the file's `AlertLogEntry`
+ * (src/artifacts/records/alerts.ts), adding the wave and the rule's title. Named apart from that
+ * record because it is not yet one (no wave, a `notified` flag the file does not keep).
+ */
+export interface AlertEvent {
   /** Unique per line: a retried append can be de-duplicated. */
   id: string;
   at: string;
@@ -87,6 +94,9 @@ export interface AlertLogEntry {
   scope: string;
   severity: Severity;
   state: AlertStateName;
+  /** The rule's condition and what was measured (absent on events carried from runs before they were kept). */
+  metric?: string;
+  op?: string;
   value: number | null;
   threshold: number;
   message: string;
@@ -100,7 +110,7 @@ export interface StepResult {
   notifications: AlertNotification[];
   /** JSON lines for the alert log. */
   logLines: string[];
-  entries: AlertLogEntry[];
+  entries: AlertEvent[];
 }
 
 const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
@@ -119,7 +129,7 @@ function sends(plan: Plan, ruleId: string, policy: Policy): boolean {
 }
 
 /** The alert log entry for an event of an alert at nowMs, as the alert stands after it. */
-function logEntry(a: Alert, event: AlertLogEntry['event'], nowMs: number, notified: boolean, extra: Pick<AlertLogEntry, 'by' | 'note'> = {}): AlertLogEntry {
+function logEntry(a: Alert, event: AlertEvent['event'], nowMs: number, notified: boolean, extra: Pick<AlertEvent, 'by' | 'note'> = {}): AlertEvent {
   return {
     id: `${a.id}@${nowMs}:${event}`,
     at: iso(nowMs),
@@ -129,6 +139,8 @@ function logEntry(a: Alert, event: AlertLogEntry['event'], nowMs: number, notifi
     scope: a.scope,
     severity: a.severity,
     state: a.state,
+    metric: a.metric,
+    op: a.op,
     value: a.value,
     threshold: a.threshold,
     message: a.message,
@@ -148,8 +160,8 @@ export function stepAlerts(
   const repeatMs = opts.repeatMs ?? plan.monitor.alertRepeat;
   const alerts = state.alerts.map((a) => ({ ...a }));
   const notifications: AlertNotification[] = [];
-  const entries: AlertLogEntry[] = [];
-  const log = (a: Alert, event: AlertLogEntry['event'], notified: boolean) => entries.push(logEntry(a, event, nowMs, notified));
+  const entries: AlertEvent[] = [];
+  const log = (a: Alert, event: AlertEvent['event'], notified: boolean) => entries.push(logEntry(a, event, nowMs, notified));
   const notify = (a: Alert, kind: AlertNotification['kind']) => {
     a.notifications++;
     a.lastNotifiedAt = nowMs;

@@ -65,13 +65,13 @@ export type AlertStatus = z.infer<typeof alertStatusSchema>;
 
 /**
  * An operator's request (or the workflow's own note, kind "automation") as the workflow decided it.
- * The files carry the same event as `OperatorActionRecord` (src/artifacts/records/alerts.ts), in
- * another shape on purpose: here the decision is a boolean the workflow and observe test
- * (`accepted`, with the alert id or the refusal in `note`); the file states it for readers in words
- * (`outcome: "accepted" | "rejected: …"`, `by: null` when nobody is known) and is versioned with
- * wave.json. observe/status-alerts.ts `operatorActionsOf` is the one mapping between them.
+ * The files carry the same event as `OperatorAction` (src/artifacts/records/alerts.ts), in another
+ * shape on purpose, hence the distinct name: here the decision is a boolean the workflow and
+ * observe test (`accepted`, with the alert id or the refusal in `note`); the file states it for
+ * readers in words (`outcome: "accepted" | "rejected: …"`, `by: null` when nobody is known) and is
+ * versioned with wave.json. observe/status-alerts.ts `operatorActionsOf` is the one mapping between them.
  */
-export const operatorActionSchema = z
+export const operatorActionStatusSchema = z
   .object({
     at: iso,
     /** 'abort' | 'pause' | 'resume' | 'rollback' | 'requestRollback' | 'acknowledgeAlert' | 'waiveCriterion' | 'extendWave' | 'collectNow' | 'automation'. */
@@ -82,7 +82,7 @@ export const operatorActionSchema = z
     note: z.string().optional(),
   })
   .strict();
-export type OperatorAction = z.infer<typeof operatorActionSchema>;
+export type OperatorActionStatus = z.infer<typeof operatorActionStatusSchema>;
 
 export const rollbackTargetResultSchema = z
   .object({
@@ -171,7 +171,7 @@ export const waveStatusSchema = z
     rollback: rollbackStatusSchema,
     hold: holdStatusSchema.nullable(),
     waivers: z.array(waiverStatusSchema),
-    operatorActions: z.array(operatorActionSchema),
+    operatorActions: z.array(operatorActionStatusSchema),
     /** Operator actions older than the newest 100, no longer listed. */
     operatorActionsDropped: count.optional(),
     /** The last problems beside the wave's course: mail not sent, report parts not rendered. */

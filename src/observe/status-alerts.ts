@@ -1,22 +1,22 @@
 // Alerts and operator actions between the status shape (src/model/status.ts, the judge's
 // `alertViews`) and the artifact records (AlertRecord, OperatorAction of src/artifacts/types);
-// the judge's alert log entries as the alert log's lines.
-// The status view carries the alert's metric, op, threshold and measured value as fields; what it
-// does not carry is taken from the plan (title, action), from the operator actions (when an alert was
+// the judge's alert events as the alert log's lines.
+// The status view carries the alert's metric, op, threshold and measured value as fields, and the
+// record keeps them as fields (never parsed back out of the message); what the view does not carry is taken from the plan (title, action), from the operator actions (when an alert was
 // acknowledged) or from the rollback; what cannot be known is null. Pure.
 import type { Plan } from '../plan/schema';
-import type { AlertLogEntry, AlertRecord, OperatorAction as OperatorActionRecord } from '../artifacts/types';
-import type { AlertLogEntry as JudgeAlertLogEntry } from '../judge/alerts';
+import type { AlertLogEntry, AlertRecord, OperatorAction } from '../artifacts/types';
+import type { AlertEvent } from '../judge/alerts';
 import { effectiveAction } from '../judge/rollback-decision';
 import type { Policy } from '../model/vocabulary';
-import type { AlertStatus, OperatorAction as StatusOperatorAction, RollbackStatus } from '../model/status';
+import type { AlertStatus, OperatorActionStatus, RollbackStatus } from '../model/status';
 
 /** The status query's alert: one shape, defined with the status (src/model/status.ts). */
 export type AlertView = AlertStatus;
 
 export interface AlertContext {
   /** The wave's operator actions: an accepted acknowledgeAlert gives the acknowledgement time. */
-  operatorActions?: readonly StatusOperatorAction[];
+  operatorActions?: readonly OperatorActionStatus[];
   rollback?: Pick<RollbackStatus, 'requested' | 'executed' | 'startedAt' | 'trigger'> | null;
   policy?: Policy;
 }
@@ -27,7 +27,7 @@ function ruleOf(plan: Plan, id: string): { title: string; metric: string; action
 }
 
 /** When it was acknowledged: the last accepted acknowledgeAlert naming it (wave.ts records the alert id as the note). */
-function acknowledgedAt(id: string, actions: readonly StatusOperatorAction[] | undefined): string | null {
+function acknowledgedAt(id: string, actions: readonly OperatorActionStatus[] | undefined): string | null {
   const acks = (actions ?? []).filter((a) => a.kind === 'acknowledgeAlert' && a.accepted && (a.note === id || a.reason === id));
   return acks.length ? acks[acks.length - 1].at : null;
 }
@@ -86,6 +86,8 @@ export function alertRecordsOf(alerts: readonly AlertView[], plan: Plan, ctx: Al
       acknowledgedBy: v.acknowledgedBy ?? null,
       escalated: escalated(v, alerts),
       message: v.message,
+      metric: v.metric,
+      op: v.op,
       value: v.value,
       threshold: v.threshold,
       actionTaken: actionTaken(plan, v, ctx),
@@ -93,8 +95,8 @@ export function alertRecordsOf(alerts: readonly AlertView[], plan: Plan, ctx: Al
   });
 }
 
-/** The judge's alert log entry (stepAlerts, acknowledgeAlert) as a line of the wave's alert log; the alert's record gives the title. */
-export function alertLogEntryOf(e: JudgeAlertLogEntry, wave: { wave: string; waveId: string }, alert?: Pick<AlertRecord, 'title'>): AlertLogEntry {
+/** The judge's alert event (stepAlerts, acknowledgeAlert) as a line of the wave's alert log; the alert's record gives the title. */
+export function alertLogEntryOf(e: AlertEvent, wave: { wave: string; waveId: string }, alert?: Pick<AlertRecord, 'title'>): AlertLogEntry {
   return {
     id: e.id,
     at: e.at,
@@ -108,6 +110,8 @@ export function alertLogEntryOf(e: JudgeAlertLogEntry, wave: { wave: string; wav
     scope: e.scope,
     state: e.state,
     message: e.note ? `${e.message} (${e.note})` : e.message,
+    ...(e.metric !== undefined ? { metric: e.metric } : {}),
+    ...(e.op !== undefined ? { op: e.op } : {}),
     value: e.value,
     threshold: e.threshold,
     ...(e.by ? { by: e.by } : {}),
@@ -119,7 +123,7 @@ export function alertLogEntryOf(e: JudgeAlertLogEntry, wave: { wave: string; wav
  * The workflow's own notes (kind "automation", e.g. an automatic rollback suppressed while paused) are
  * not requests anybody made: their outcome is the note.
  */
-export function operatorActionsOf(actions: readonly StatusOperatorAction[]): OperatorActionRecord[] {
+export function operatorActionsOf(actions: readonly OperatorActionStatus[]): OperatorAction[] {
   return actions.map((a) => a.kind === 'automation' ? { at: a.at, kind: a.kind, by: a.by || null, reason: a.reason, ...(a.note ? { detail: a.note } : {}), outcome: `noted: ${a.note ?? ''}`.trim() } : ({
     at: a.at,
     kind: a.kind,

@@ -62,6 +62,20 @@ describe('alert log (JSON lines at plan.output.alertLog)', () => {
     const entries = await readAlertLog(store, plan);
     expect(entries.map((x) => x.event)).toEqual(['fired', 'reminder']);
   });
+
+  it("keeps the alert's condition as fields through the log: metric and op when the record has them, none when an older one lacks them", async () => {
+    const store = new LocalArtifactStore(dir);
+    const w = { wave: 'wave2', waveId: 'w' };
+    await appendAlertLog(store, plan, alertLogEntry(w, { ...alert, metric: 'errors.count_5m', op: '>' }, 'fired', alert.firstFiredAt));
+    await appendAlertLog(store, plan, alertLogEntry(w, { ...alert, id: 'older' }, 'fired', alert.firstFiredAt));
+    const entries = await readAlertLog(store, plan);
+    expect(entries[0]).toMatchObject({ metric: 'errors.count_5m', op: '>', value: 14, threshold: 10 });
+    expect(entries[1]).not.toHaveProperty('metric');
+    const [withCondition, older] = alertsFromLog(entries);
+    expect(withCondition).toMatchObject({ metric: 'errors.count_5m', op: '>', value: 14, threshold: 10 });
+    expect(older).not.toHaveProperty('metric');
+    expect(older).not.toHaveProperty('op');
+  });
 });
 
 describe('hourly trend files', () => {

@@ -82,7 +82,7 @@ describe('toWaveRecord', () => {
     expect(w.operatorActions[0].detail).toBe('error-rate-critical:test');
     const crit = w.alerts.find((a) => a.rule === 'error-rate-critical')!;
     expect(crit).toMatchObject({
-      title: 'Error rate > 1%', state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: at(6 * H), escalated: true, value: 2.5, threshold: 1,
+      title: 'Error rate > 1%', state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: at(6 * H), escalated: true, metric: 'errors.rate_pct', op: '>', value: 2.5, threshold: 1,
       resolvedAt: null, lastFiredAt: at(7 * H),
     });
     expect(crit.actionTaken).toMatch(/^Rollback initiated/);
@@ -112,7 +112,7 @@ describe('status alerts ⇄ records', () => {
   it('value, threshold and metric come from the alert\'s fields, whatever its message says', () => {
     const view = (o: Partial<AlertStatus>): AlertStatus => ({ id: 'x', rule: 'wavewatch-alert-log', severity: 'critical', scope: 'fleet', state: 'firing', firstFiredAt: at(H), lastFiredAt: at(H), metric: 'wavewatch.alert_log_pending', op: '>', threshold: 0, value: 3, message: 'Alert log cannot be written', ...o });
     // not a plan rule and a message with no "metric = value (op threshold)" in it: the fields still say it
-    expect(alertRecordsOf([view({})], plan)[0]).toMatchObject({ value: 3, threshold: 0, actionTaken: 'None' });
+    expect(alertRecordsOf([view({})], plan)[0]).toMatchObject({ metric: 'wavewatch.alert_log_pending', op: '>', value: 3, threshold: 0, actionTaken: 'None' });
     expect(alertRecordsOf([view({ value: null })], plan)[0].value).toBeNull();
     // an escalation is the same metric and scope, told by the field (the rule ids are not in the plan)
     const warning = view({ id: 'w', rule: 'custom-warn', severity: 'warning', metric: 'm.x', message: 'warn' });
@@ -128,7 +128,7 @@ describe('status alerts ⇄ records', () => {
     st = acknowledgeAlert(st, { alertId: st.alerts[0].id, by: 'carol' }, START + H + 1000).state;
     const views = alertViews(st);
     const recs = alertRecordsOf(views, plan);
-    expect(recs[0]).toMatchObject({ id: 'agent-crash:test', title: 'Agent crashes', severity: 'critical', state: 'acknowledged', acknowledgedBy: 'carol', acknowledgedAt: null, value: 2, threshold: 0, actionTaken: 'Paged; acknowledged by carol' });
+    expect(recs[0]).toMatchObject({ id: 'agent-crash:test', title: 'Agent crashes', severity: 'critical', state: 'acknowledged', acknowledgedBy: 'carol', acknowledgedAt: null, metric: 'agents.crashes', op: '>', value: 2, threshold: 0, actionTaken: 'Paged; acknowledged by carol' });
     expect(views[0]).toMatchObject({ metric: 'agents.crashes', op: '>', threshold: 0, value: 2 });
     expect(alertRecordsOf(views, plan, { policy: 'observe' })[0].actionTaken).toMatch(/^None \(recorded only\)/);
   });
@@ -142,11 +142,17 @@ describe('status alerts ⇄ records', () => {
     const lines = [...fired.entries, ...acked.entries].map((e) => alertLogEntryOf(e, wave, rec));
     const message = fired.entries[0].message;
     expect(lines).toEqual([
-      { id: `agent-crash:test@${START + H}:fired`, at: at(H), ...wave, event: 'fired', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'firing', message, value: 2, threshold: 0 },
-      { id: `agent-crash:test@${START + H + 1000}:acknowledged`, at: at(H + 1000), ...wave, event: 'acknowledged', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'acknowledged', message: `${message} (looking)`, value: 2, threshold: 0, by: 'carol' },
+      { id: `agent-crash:test@${START + H}:fired`, at: at(H), ...wave, event: 'fired', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'firing', message, metric: 'agents.crashes', op: '>', value: 2, threshold: 0 },
+      { id: `agent-crash:test@${START + H + 1000}:acknowledged`, at: at(H + 1000), ...wave, event: 'acknowledged', alertId: 'agent-crash:test', rule: 'agent-crash', title: 'Agent crashes', severity: 'critical', scope: 'test', state: 'acknowledged', message: `${message} (looking)`, metric: 'agents.crashes', op: '>', value: 2, threshold: 0, by: 'carol' },
     ]);
     for (const l of lines) expect(alertLogEntrySchema.safeParse(l).success).toBe(true);
     expect(alertLogEntryOf(fired.entries[0], wave)).not.toHaveProperty('title');
+    // an event carried from a run before events kept the condition: the line goes without it, still valid
+    const { metric: _m, op: _o, ...older } = fired.entries[0];
+    const line = alertLogEntryOf(older, wave);
+    expect(line).not.toHaveProperty('metric');
+    expect(line).not.toHaveProperty('op');
+    expect(alertLogEntrySchema.safeParse(line).success).toBe(true);
   });
 
   it('operator actions: accepted with a note keeps it as detail', () => {

@@ -1,13 +1,24 @@
-// Alerts and operator actions: the wave's alerts (status query, checkpoint and wave records), one line
-// of the alert log, and what operators asked for.
+// Alerts and operator actions as the files hold them: the wave's alerts (checkpoint and wave records,
+// built from the status query's alerts by observe/status-alerts.ts), one line of the alert log, and
+// what operators asked for. An alert's state and severity are the model's words (src/model/fields.ts,
+// shared with the status query and the judge); the alert state machine itself (`AlertState`) is the
+// judge's (src/judge/alerts.ts), these are what gets written.
 import { z } from 'zod';
+import { alertStateNameSchema, severitySchema as severity } from '../../model/fields';
 import { iso } from './common';
 
-export const alertStateSchema = z.enum(['firing', 'acknowledged', 'resolved']);
-export type AlertState = z.infer<typeof alertStateSchema>;
-const severity = z.enum(['critical', 'warning']);
+export type { AlertStateName } from '../../model/fields';
 
-/** An alert of the wave (the status query's `alerts`). */
+/**
+ * The rule's condition as fields, as the status query's alert carries them (metric, op; value and
+ * threshold below): optional because files written before they were recorded lack them.
+ */
+const condition = {
+  metric: z.string().optional(),
+  op: z.string().optional(),
+};
+
+/** An alert of the wave, as written to the checkpoint and wave files and the incident email. */
 export const alertSchema = z
   .object({
     /** Stable id of this incident, e.g. "agent-crash:network-expert@dgx-2:1". */
@@ -17,7 +28,7 @@ export const alertSchema = z
     title: z.string(),
     severity,
     scope: z.string(),
-    state: alertStateSchema,
+    state: alertStateNameSchema,
     firstFiredAt: iso,
     lastFiredAt: iso.nullable(),
     resolvedAt: iso.nullable(),
@@ -26,6 +37,7 @@ export const alertSchema = z
     /** Severity rose (warning → critical) after it first fired. */
     escalated: z.boolean(),
     message: z.string(),
+    ...condition,
     /** The measured value and the rule's threshold when it fired. */
     value: z.number().nullable(),
     threshold: z.number().nullable(),
@@ -36,7 +48,11 @@ export const alertSchema = z
   .meta({ id: 'Alert' });
 export type AlertRecord = z.infer<typeof alertSchema>;
 
-/** An operator's signal or update, as the workflow recorded it. */
+/**
+ * An operator's signal or update as the files state it for readers. The status query holds the same
+ * event as `OperatorActionStatus` (src/model/status.ts, where the shapes' difference is explained);
+ * observe/status-alerts.ts `operatorActionsOf` maps one onto the other.
+ */
 export const operatorActionSchema = z
   .object({
     at: iso,
@@ -69,8 +85,9 @@ export const alertLogEntrySchema = z
     title: z.string().optional(),
     severity,
     scope: z.string(),
-    state: alertStateSchema,
+    state: alertStateNameSchema,
     message: z.string(),
+    ...condition,
     value: z.number().nullable(),
     threshold: z.number().nullable(),
     actionTaken: z.string().optional(),

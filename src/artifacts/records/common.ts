@@ -5,21 +5,17 @@
 // - Percentages are 0–100. Bytes are bytes. Latencies are milliseconds.
 // - `role` is 'test' for agents under test, 'control' for control agents.
 import { z } from 'zod';
-import { CHECKPOINT_VERDICTS, ROLES, type CheckpointVerdict, type Role } from '../../model/vocabulary';
+import { count } from '../../model/fields';
+import type { CheckpointVerdict, Role } from '../../model/vocabulary';
 
 /** Bumped when a field is removed or changes meaning; adding an optional field keeps the version. */
 export const SUMMARY_SCHEMA_VERSION = 1 as const;
 export const FILE_SCHEMA_VERSION = 1 as const;
 
-export const iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, { message: 'expected an ISO 8601 UTC time' });
-export const count = z.number().int().min(0);
-
-// The words themselves are the model's (src/model/vocabulary.ts); these are their runtime checks.
-export const roleSchema = z.enum(ROLES);
+// The words and their runtime checks are the model's (src/model/vocabulary.ts, src/model/fields.ts),
+// shared with the status query; re-exported here so every record file takes its pieces from one place.
+export { checkpointVerdictSchema, count, iso, roleSchema } from '../../model/fields';
 export type { CheckpointVerdict, Role };
-
-/** PASS: every criterion passed. WARNING: no primary failed, but something needs a look. FAIL: a primary criterion failed. */
-export const checkpointVerdictSchema = z.enum(CHECKPOINT_VERDICTS);
 
 /** A measured number, or null with the reason it is missing. */
 export const readingSchema = z

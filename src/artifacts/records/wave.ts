@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { alertSchema, operatorActionSchema } from './alerts';
 import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, iso } from './common';
 import { criterionSchema } from './judgement';
+import { wavePhaseSchema, waveVerdictSchema } from '../../model/fields';
 
-export const wavePhaseSchema = z.enum(['monitoring', 'holding', 'rolling-back', 'completed', 'aborted']);
-export type WavePhase = z.infer<typeof wavePhaseSchema>;
-export const waveVerdictSchema = z.enum(['GO', 'NO-GO', 'ABORTED']);
-export type WaveVerdict = z.infer<typeof waveVerdictSchema>;
+// The phase and verdict are the status query's words (src/model/fields.ts): one check for both.
+export { wavePhaseSchema, waveVerdictSchema };
+export type { WavePhase, WaveVerdict } from '../../model/fields';
 
 /** One checkpoint of the wave as the workflow knows it; the full record lives in the checkpoint folder. */
 export const checkpointRefSchema = z
