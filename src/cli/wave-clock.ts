@@ -1,10 +1,10 @@
 // The wave's clock as the CLI takes it: --time-scale, read one way by `start`, `demo` and `sim` — a
 // plain decimal number ("720", "1.5"; no sign, no exponent) within the workflow's own bounds
-// (timeScaleProblem, src/workflows/requests.ts), so a scale the CLI accepts is one the wave accepts
+// (timeScaleProblem, src/workflows/bounds.ts), so a scale the CLI accepts is one the wave accepts
 // (`sim` places its faults on the wave's clock) — and --start-at for `start` and `sim`.
 import { parseStartAt, START_AT_FORMS } from '../plan/start-at';
 import { WaveCommandError } from '../client/waves';
-import { timeScaleProblem } from '../workflows/requests';
+import { timeScaleProblem } from '../workflows/bounds';
 
 export type TimeScaleFlag = { scale: number; problem: null } | { scale: null; problem: string };
 

@@ -2,7 +2,7 @@
 // full by the first activity (storePlan, InvalidPlan); this covers only what the workflow reads before
 // that activity answers (timeouts, schedule), so a workflow started with a malformed input fails at once
 // with one line instead of failing workflow tasks forever. Pure: safe in the workflow sandbox.
-import { timeScaleProblem } from './requests';
+import { timeScaleProblem } from './bounds';
 import type { WaveInput } from './wave-state';
 import { POLICIES } from '../model/vocabulary';
 

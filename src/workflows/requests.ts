@@ -1,14 +1,9 @@
 // Checks of operator requests, shared by the update validators (which must be synchronous), the
 // signal handlers (which cannot reject, so they record a refused action) and the CLI (which refuses
 // before sending). Pure functions: safe in the workflow sandbox.
+// The limits are in bounds.ts; the workflow adds the checks that need the wave's state (WaveState.refusal).
 import { parseDuration } from '../plan/duration';
-
-const MAX_TEXT = 2000;
-/** One extension at most (decisions: extend ≤ 7 days; the workflow bounds the running total). */
-export const MAX_EXTEND_MS = 7 * 86_400_000;
-/** Time scale bounds (decisions): below 1 stretches a wave past real time, above 100,000 a 24 h wave lasts under a second. */
-export const TIME_SCALE_MIN = 1;
-export const TIME_SCALE_MAX = 100_000;
+import { MAX_EXTEND_MS, MAX_TEXT } from './bounds';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,13 +40,4 @@ export function requestProblem(kind: string, arg: unknown): string | null {
     default:
       return only(arg, ['reason', 'by']) ?? text(arg.reason, 'reason', true) ?? text(arg.by, 'by', false);
   }
-}
-
-/**
- * The problem with a wave's time scale (a workflow's input, the CLI's --time-scale), or null.
- * `given` is how to show the value (the CLI shows the text typed, quoted).
- */
-export function timeScaleProblem(v: unknown, given = typeof v === 'number' ? String(v) : JSON.stringify(v)): string | null {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= TIME_SCALE_MIN && v <= TIME_SCALE_MAX) return null;
-  return `time scale must be a number from ${TIME_SCALE_MIN} to ${TIME_SCALE_MAX} (1 = real time), got ${given}`;
 }

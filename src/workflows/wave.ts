@@ -31,7 +31,8 @@ import {
   type RollbackOutcome,
 } from './messages';
 import { unjudgedCheckpoint, validateWaiver } from '../judge/verdict';
-import { MAX_EXTEND_MS, requestProblem } from './requests';
+import { requestProblem } from './requests';
+import { MAX_EXTEND_MS } from './bounds';
 import { waveInputProblem } from './input-check';
 import { SA_CHECKPOINT, SA_PHASE, SA_VERDICT, SA_WAVE_ID } from './search-attributes';
 import { WaveState, type MailJob, type WaveInput } from './wave-state';

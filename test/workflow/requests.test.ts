@@ -1,7 +1,8 @@
 // The operator-request validators on crafted input: what cannot be carried out is refused with one
 // line before anything changes (a request that passed and then threw in the handler failed the
 // workflow task, which replays for ever).
-import { requestProblem, timeScaleProblem } from '../../src/workflows/requests';
+import { requestProblem } from '../../src/workflows/requests';
+import { timeScaleProblem } from '../../src/workflows/bounds';
 
 describe('extendWave', () => {
   const extend = (duration: unknown) => requestProblem('extendWave', { duration, reason: 'r' });
