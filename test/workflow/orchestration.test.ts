@@ -5,7 +5,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { RollbackTrigger } from '../../src/judge/rollback-decision';
 import type { RollbackOutcome } from '../../src/workflows/messages';
 import type { WaveStatus } from '../../src/model/status';
-import { ALERT_LOG_RULE } from '../../src/workflows/wave';
+import { ALERT_LOG_RULE } from '../../src/judge/alert-log-rule';
 import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
 
