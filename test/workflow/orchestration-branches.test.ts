@@ -4,6 +4,7 @@
 // extension, and a rollback that stops at a failed step.
 import { ApplicationFailure } from '@temporalio/common';
 import type { RollbackTrigger } from '../../src/judge/rollback-decision';
+import { firedTrigger as trigger } from '../helpers/triggers';
 import type { WaveStatus } from '../../src/workflows/status';
 import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
@@ -15,11 +16,6 @@ beforeAll(async () => {
   h = await startHarness('branches');
 });
 afterAll(async () => h?.close());
-
-function trigger(action: RollbackTrigger['action']): RollbackTrigger {
-  const result = { id: 'rollback-agent-down', title: 'down', metric: 'agents.inactive_count', op: '>', threshold: 0, window: 'tick', outcome: 'fail' as const, value: 1, samples: 6 };
-  return { rule: 'rollback-agent-down', title: 'down', window: 'tick', plannedAction: 'rollback', action, result, evidence: 'dgx-1/network-expert inactive' };
-}
 
 /** A tick that fires `t` at the nth tick only. */
 function firesAt(nth: number, t: RollbackTrigger) {

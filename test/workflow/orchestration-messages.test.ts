@@ -2,7 +2,7 @@
 // activities (test/helpers/workflow-harness.ts). What the whole-wave tests proved with a fleet,
 // proved here in seconds; the CLI, real mail and real files stay with the whole-wave tests.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { RollbackTrigger } from '../../src/judge/rollback-decision';
+import { firedTrigger as trigger } from '../helpers/triggers';
 import type { RollbackOutcome } from '../../src/workflows/messages';
 import type { WaveStatus } from '../../src/workflows/status';
 import type { CheckpointInput, TickResult } from '../../src/activities/types';
@@ -16,11 +16,6 @@ beforeAll(async () => {
   h = await startHarness('messages');
 });
 afterAll(async () => h?.close());
-
-function trigger(action: RollbackTrigger['action']): RollbackTrigger {
-  const result = { id: 'rollback-agent-down', title: 'down', metric: 'agents.inactive_count', op: '>', threshold: 0, window: 'tick', outcome: 'fail' as const, value: 1, samples: 6 };
-  return { rule: 'rollback-agent-down', title: 'down', window: 'tick', plannedAction: 'rollback', action, result, evidence: 'dgx-1/network-expert inactive' };
-}
 
 /** Ticks that are healthy until the `from`th, then carry `change` (only that one tick when `once`). */
 function ticksFrom(from: number, change: (t: TickResult) => void, once = false) {

@@ -2,7 +2,7 @@
 // activities (test/helpers/workflow-harness.ts): each test is a sequence that once wedged a wave or
 // decided wrongly (issue "Decisions you can trust under real operations").
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { RollbackTrigger } from '../../src/judge/rollback-decision';
+import { firedTrigger as trigger } from '../helpers/triggers';
 import type { RollbackOutcome } from '../../src/workflows/messages';
 import type { WaveStatus } from '../../src/model/status';
 import { ALERT_LOG_RULE } from '../../src/judge/alert-log-rule';
@@ -18,11 +18,6 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function trigger(action: 'rollback' | 'hold'): RollbackTrigger {
-  const result = { id: 'rollback-latency', title: 'latency', metric: 'latency.p99_ms', op: '>', threshold: 500, window: 'tick', outcome: 'fail' as const, value: 900, samples: 10 };
-  return { rule: 'rollback-latency', title: 'latency', window: 'tick', plannedAction: 'rollback', action, result, evidence: 'p99 900 ms > 500 ms' };
-}
 
 test('a rollback update that arrives in the tick that continues as new: the rollback runs once and the update returns its outcome', async () => {
   let update: Promise<RollbackOutcome> | null = null;

@@ -1,7 +1,7 @@
 // WaveState (src/workflows/wave-state.ts) and nextStep (next-step.ts) alone, without Temporal: every
 // change of a wave's state on crafted results and requests, with the times passed in.
 import type { CheckpointResult, JudgeWaveResult, TickResult } from '../../src/activities/types';
-import type { RollbackTrigger } from '../../src/judge/rollback-decision';
+import { firedTrigger as trigger } from '../helpers/triggers';
 import { ALERT_LOG_RULE } from '../../src/judge/alert-log-rule';
 import type { Plan } from '../../src/plan/schema';
 import { nextStep } from '../../src/workflows/next-step';
@@ -21,11 +21,6 @@ function wave(o: Partial<WaveInput> = {}, change: (p: Plan) => void = () => unde
 
 function tick(over: Partial<TickResult> = {}): TickResult {
   return { at: T0, durationMs: 1, agentsTotal: 6, agentsActive: 6, hostsUnreachable: [], natsReachable: true, problems: [], problemsOmitted: 0, evaluations: [], rollback: [], note: null, ...over };
-}
-
-function trigger(action: RollbackTrigger['action'], rule = 'rollback-agent-down'): RollbackTrigger {
-  const result = { id: rule, title: 'down', metric: 'agents.inactive_count', op: '>', threshold: 0, window: 'tick', outcome: 'fail' as const, value: 1, samples: 1 };
-  return { rule, title: 'down', window: 'tick', plannedAction: 'rollback', action, result, evidence: 'dgx-1/network-expert inactive' };
 }
 
 function checkpoint(index: number, over: Partial<CheckpointResult> = {}): CheckpointResult {
