@@ -3,7 +3,7 @@
 // that activity answers (timeouts, schedule), so a workflow started with a malformed input fails at once
 // with one line instead of failing workflow tasks forever. Pure: safe in the workflow sandbox.
 import { timeScaleProblem } from './bounds';
-import type { WaveInput } from './wave-state';
+import type { WaveInput } from './wave-input';
 import { POLICIES } from '../model/vocabulary';
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;

@@ -14,8 +14,9 @@ import type { AcknowledgeRequest, ExtendRequest, OperatorRequest, RollbackOutcom
 import { MAX_EXTEND_MS, MAX_OPERATOR_ACTIONS, MAX_PENDING_ALERT_LOG } from './bounds';
 import { requestProblem } from './requests';
 import { firstStatus, iso, scaledMs, type AlertLogEntry, type Carried, type MailJob, type WaveInput } from './wave-input';
-import type { CheckpointVerdict, HoldStatus, Policy, RollbackStepStatus, WaveStatus } from '../model/status';
+import type { HoldStatus, RollbackStepStatus, WaveStatus } from '../model/status';
 
+// Where the CLI and the client have always found the input type.
 export type { Carried, MailJob, WaveInput } from './wave-input';
 export type SignalKind = 'abort' | 'pause' | 'resume' | 'requestRollback';
 
@@ -498,5 +499,3 @@ export class WaveState {
     this.status.operatorActions = drop > 0 ? all.slice(drop) : all;
   }
 }
-
-export type { CheckpointVerdict, Policy };

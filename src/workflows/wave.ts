@@ -24,10 +24,11 @@ import { finalMail, holdMail } from './mail';
 import { now, startRun } from './run';
 import { collectBaseline, runTick } from './tick';
 import { nextStep } from './next-step';
-import { WaveState, type SignalKind, type WaveInput } from './wave-state';
+import { WaveState, type SignalKind } from './wave-state';
+import type { WaveInput } from './wave-input';
 import type { WaveStatus } from '../model/status';
 
-export type { WaveInput } from './wave-state';
+export type { WaveInput } from './wave-input';
 
 export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
   // A bad input fails the workflow with one line; thrown later it would fail workflow tasks forever.

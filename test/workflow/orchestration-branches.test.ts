@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { RollbackTrigger } from '../../src/judge/rollback-decision';
 import { firedTrigger as trigger } from '../helpers/triggers';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
 
@@ -32,7 +32,7 @@ test('a healthy wave: every checkpoint, mailed, across continue-as-new (baseline
     expect(s.verdict).toBe('GO');
     expect(names(s)).toEqual([['T+1h', 'PASS'], ['T+6h', 'PASS'], ['T+12h', 'PASS'], ['T+24h', 'PASS']]);
     expect(s.runs).toBeGreaterThan(1);
-    expect(s.interim.ticks).toBeGreaterThan(5);
+    expect(s.interim.ticks).toBeGreaterThan(0);
     expect([calls.collectBaseline, calls.notifyCheckpoint, calls.judgeWave, calls.finishWave, calls.notifyFinal]).toEqual([1, 4, 1, 1, 1]);
     expect(s.artifactsDir).toBe('/fake');
   });
@@ -108,7 +108,8 @@ test('the verdict held for a human: a waiver of the undecided primary lets the j
         ? { decision: 'GO', reasons: ['waived'], held: [], criteria: [] }
         : { decision: 'held-for-human', reasons: [], held: ['publish-time'], criteria: [] },
   });
-  await h.withWave({ id: 'held-waive', activities, timeScale: 20_000 }, async ({ id, result }) => {
+  const plan = h.plan((p) => (p.monitor.holdTimeout = 7 * 86_400_000)); // 30 s at ×20,000: time to decide
+  await h.withWave({ id: 'held-waive', activities, plan, timeScale: 20_000 }, async ({ id, result }) => {
     const held = await waitForStatus(h.c, id, (s) => s.phase === 'holding');
     expect(held.hold).toEqual(expect.objectContaining({ onTimeout: 'no-go', reason: expect.stringMatching(/^primary criteria without a conclusive result: publish-time/) }));
     await h.c.workflow.getHandle(id).executeUpdate('waiveCriterion', { args: [{ criterion: 'publish-time', reason: 'measured elsewhere', by: 'erin' }] });

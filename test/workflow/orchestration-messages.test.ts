@@ -4,7 +4,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { firedTrigger as trigger } from '../helpers/triggers';
 import type { RollbackOutcome } from '../../src/workflows/messages';
-import type { WaveStatus } from '../../src/workflows/status';
+import type { WaveStatus } from '../../src/model/status';
 import type { CheckpointInput, TickResult } from '../../src/activities/types';
 import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
