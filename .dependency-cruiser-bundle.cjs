@@ -5,8 +5,8 @@
 // whose layer rules see types too. dependency-cruiser's `reachable` walks every edge whatever its
 // type, so excluding type-only imports needs this second cruise rather than a `dependencyTypesNot`.
 
-/** The judge's files the workflow may hold: the alert state machine, rule evaluation, the rollback decision, the verdict and waiver rules (judge/verdict.ts, statistics-free). */
-const PURE_JUDGE = '^src/judge/(alerts|rules|rollback-decision|verdict|windows|observations)\\.ts$';
+/** The judge's files the workflow may hold: the alert state machine, wavewatch's own alert-log rule, rule evaluation, the rollback decision, the verdict and waiver rules (judge/verdict.ts, statistics-free). */
+const PURE_JUDGE = '^src/judge/(alerts|alert-log-rule|rules|rollback-decision|verdict|windows|observations)\\.ts$';
 
 /**
  * The sources' I/O-free files (decisions, Redesign: "each source gives a pure budget(plan) in an
