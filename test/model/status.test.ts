@@ -9,6 +9,8 @@ import { alertSchema, operatorActionSchema } from '../../src/artifacts/schema';
 import { alertRecordsOf, operatorActionsOf } from '../../src/observe/status-alerts';
 import type { AlertEvaluation } from '../../src/judge/alerts';
 import type { RuleResult } from '../../src/model/rule-result';
+import type { RollbackTrigger } from '../../src/judge/rollback-decision';
+import { firedTrigger } from '../helpers/triggers';
 
 const plan: Plan = loadPlan(`${__dirname}/../../plans/wave2.yaml`);
 const START = Date.parse('2026-01-23T12:00:00Z');
@@ -23,24 +25,25 @@ function firing(id: string, value: number): AlertEvaluation {
 
 const failed: RuleResult = { id: 'error-rate', title: 'Error rate', metric: 'errors.rate_pct', op: '<=', threshold: 1, window: 'checkpoint', outcome: 'fail', value: 2.5, samples: 2000, note: '50 errors / 2000 messages' };
 
-/** A wave driven through most of what changes the status: ticks with alerts, acknowledgement, checkpoint, waiver, hold, rollback, verdict. */
+/** A wave driven through most of what changes the status: ticks with alerts, acknowledgement, a refused signal, checkpoint, waiver, hold, pause, rollback, verdict. */
 function drivenWave(): WaveState {
   const w = new WaveState(input);
-  const tick = (at: number, evaluations: AlertEvaluation[]) =>
-    w.applyTick(at, { at, durationMs: 1200, agentsTotal: 16, agentsActive: 15, hostsUnreachable: [], natsReachable: true, problems: [], problemsOmitted: 0, evaluations, rollback: [], note: '1 agent inactive' });
+  const both = () => [firing('error-rate-warning', 0.6), firing('error-rate-critical', 2.5)];
+  const tick = (at: number, evaluations: AlertEvaluation[], rollback: RollbackTrigger[] = []) =>
+    w.tickDone(at, { at, durationMs: 1200, agentsTotal: 16, agentsActive: 15, hostsUnreachable: [], natsReachable: true, problems: [], problemsOmitted: 0, evaluations, rollback, note: '1 agent inactive' });
   tick(START + 60_000, [firing('error-rate-warning', 0.4)]);
-  tick(START + 120_000, [firing('error-rate-warning', 0.6), firing('error-rate-critical', 2.5)]);
+  tick(START + 120_000, both());
   const alertId = w.status.alerts.find((a) => a.rule === 'error-rate-critical')!.id;
-  w.record(START + 130_000, 'acknowledgeAlert', { by: 'alice', reason: 'looking' }, true, alertId);
-  w.acknowledge(START + 130_000, { alertId, by: 'alice' });
-  w.record(START + 140_000, 'waiveCriterion', { by: 'bob', reason: 'typo' }, false, 'unknown criterion "x"');
-  w.applyCheckpoint(0, { name: plan.checkpoints[0].name, folder: plan.checkpoints[0].name, artifactsDir: `/out/${plan.checkpoints[0].name}`, ranAtMs: START + H / 60, verdict: 'FAIL', verdictReason: 'error rate', criteria: [failed], rollback: [], problems: [] });
-  w.waive(START + H / 60 + 1000, 'error-rate', 'known flaky upstream', 'carol');
-  w.enterHold(START + H / 60 + 2000, 'error rate 2.5% > 1%', 'rollback', 'error-rate');
-  w.noteOnce(START + H / 60 + 3000, 'automatic rollback for error-rate suppressed: automation paused');
-  w.requestRollback({ kind: 'operator', by: 'dave', reason: 'error rate' });
+  w.acknowledged(START + 130_000, { alertId, by: 'alice', note: 'looking' });
+  w.signalled(START + 140_000, 'pause', { by: 'bob', reason: 'typo', force: true } as never); // refused: recorded, not accepted
+  w.checkpointDone(START + H / 60, 0, { name: plan.checkpoints[0].name, folder: plan.checkpoints[0].name, artifactsDir: `/out/${plan.checkpoints[0].name}`, ranAtMs: START + H / 60, verdict: 'FAIL', verdictReason: 'error rate', criteria: [failed], rollback: [], problems: [] });
+  w.waiveCriterion(START + H / 60 + 1000, { criterion: 'error-rate', reason: 'known flaky upstream', by: 'carol' });
+  tick(START + H / 60 + 2000, both(), [firedTrigger('hold', 'error-rate')]);
+  w.signalled(START + H / 60 + 2500, 'pause', { by: 'carol', reason: 'looking' });
+  tick(START + H / 60 + 3000, both(), [firedTrigger('rollback', 'error-rate')]);
+  w.signalled(START + H / 60 + 3500, 'requestRollback', { by: 'dave', reason: 'error rate' });
   w.problem(START + H / 60 + 4000, 'checkpoint email not sent: connection refused');
-  w.finish(START + H / 30, 'NO-GO');
+  w.finish('NO-GO');
   return w;
 }
 
@@ -62,10 +65,10 @@ describe('the status query (waveStatusSchema)', () => {
       ['error-rate-warning', 'firing', 'errors.rate_pct', '>', 0.1, 0.6],
       ['error-rate-critical', 'acknowledged', 'errors.rate_pct', '>', 1, 2.5],
     ]);
-    expect(s.operatorActions.map((a) => a.kind)).toEqual(['acknowledgeAlert', 'waiveCriterion', 'automation']);
+    expect(s.operatorActions.map((a) => [a.kind, a.accepted])).toEqual([['acknowledgeAlert', true], ['pause', false], ['waiveCriterion', true], ['pause', true], ['automation', false], ['requestRollback', true]]);
     expect(s.checkpoints[0].criteria[0].outcome).toBe('waived');
     expect(s).toMatchObject({ phase: 'completed', verdict: 'NO-GO', rollback: { requested: true }, hold: null });
-    expect(s.interim.firing).toHaveLength(2);
+    expect(s.interim.firing).toHaveLength(3); // the rollback criterion and the two alert rules
   });
 
   it('accepts the status a continued run starts from (continue-as-new)', () => {
@@ -104,6 +107,6 @@ describe('the files made of the status', () => {
     const s = drivenWave().status;
     const records = operatorActionsOf(s.operatorActions);
     for (const rec of records) expect(operatorActionSchema.safeParse(rec).error?.issues).toBeUndefined();
-    expect(records.map((r) => r.outcome)).toEqual(['accepted', 'rejected: unknown criterion "x"', 'noted: automatic rollback for error-rate suppressed: automation paused']);
+    expect(records.map((r) => r.outcome)).toEqual(['accepted', 'rejected: unknown field(s): force (expected reason, by)', 'accepted', 'accepted', 'noted: automatic rollback for error-rate suppressed: automation paused', 'accepted']);
   });
 });
