@@ -3,7 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
-import { FAULT_KINDS, loadScenario, parseScenarioText, placeFaults, ScenarioError, type Scenario } from '../../src/sim/scenario';
+import { loadScenario, parseScenarioText, placeFaults, ScenarioError, type Scenario } from '../../src/sim/scenario';
+import { FAULT_KINDS } from '../../src/sim/scenario-faults';
 
 const plan = loadPlan(join(__dirname, '../../plans/local.yaml'));
 const HOUR = 3_600_000;
