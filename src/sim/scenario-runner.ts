@@ -1,18 +1,18 @@
 // Runs a scenario against a running fleet: applies each fault when its (scaled) time comes and
 // reverts it when its `for` ends. The scheduling is pure logic over a Clock and a FleetEffects
-// interface, so tests drive it with a fake clock; fleetEffects() maps it onto a LocalFleet.
+// interface, so tests drive it with a fake clock; fleetEffects() (fleet-effects.ts) maps it onto a
+// LocalFleet.
 //
-// The runner keeps the desired state (what every active fault asks for, combined) and applies only
-// what changed, so overlapping faults combine instead of undoing each other: latencies add up, the
-// largest drop/corrupt share, load and disk fill win, error rates and memory growth add up, a unit
-// stays stopped (a host down, NATS down) while any fault says so.
+// The runner keeps the desired state (what every active fault asks for, combined: scenario-state.ts)
+// and applies only what changed.
 // Events, not states: a crash happens once at its start (or every interval of a crash loop); crashes
 // that were due more than CRASH_GRACE_MS before the runner started are not replayed (a scenario
 // started with a monitoring start in the past). Error lines are written as they accrue.
 import type { Plan } from '../plan/schema';
-import type { AgentFault } from './nats-agents';
 import type { LocalFleet } from '../stack/local-stack';
-import { DEFAULT_CRASH_INTERVAL_MS, MIN_CRASHES_PER_LOOP, placeFaults, type PlacedFault, type Scenario, type ScenarioFault, faultScope } from './scenario';
+import { placeFaults, type PlacedFault, type Scenario, type ScenarioFault } from './scenario';
+import { covers, crashTimes, desiredState, ERROR_PUMP_MS, fleetUnits, matches, unitKey, type DesiredState, type ScenarioAgentFault } from './scenario-state';
+import { fleetEffects, type FleetEffects } from './fleet-effects';
 
 export interface Clock {
   now(): number;
@@ -25,44 +25,6 @@ export const realClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
-
-/** The scenario's faults as the fleet sees them. Values of null mean "back to how it was". */
-export interface FleetEffects {
-  /** The scenario's whole agent fault for one instance (replaces what the scenario set before). */
-  setAgentFault(host: string, agent: string, fault: ScenarioAgentFault): void;
-  /** The unit's main process dies; systemd restarts it. */
-  crash(host: string, agent: string): void;
-  setUnitStopped(host: string, agent: string, stopped: boolean): void;
-  setHostDown(host: string, mode: 'refuse' | 'hang' | null): void;
-  setLoad(host: string, load1: number | null): void;
-  setDiskPct(host: string, pct: number | null): void;
-  /** Bytes per real second; null: the unit's own growth again. */
-  setMemoryGrowth(host: string, agent: string, bytesPerSec: number | null): void;
-  /** Writes `count` error lines to the unit's journal now. */
-  logErrors(host: string, agent: string, count: number): void;
-  setNatsDown(down: boolean): Promise<void> | void;
-}
-
-export type ScenarioAgentFault = Pick<AgentFault, 'latencyMs' | 'dropRepliesPct' | 'corruptPct' | 'singlePublish'>;
-
-export interface UnitState {
-  agentFault: ScenarioAgentFault;
-  stopped: boolean;
-  /** Bytes per real second, null when no fault. */
-  memoryGrowth: number | null;
-  /** Error lines per real second. */
-  errorsPerSec: number;
-}
-export interface HostState {
-  down: 'refuse' | 'hang' | null;
-  load1: number | null;
-  diskPct: number | null;
-}
-export interface DesiredState {
-  units: Map<string, UnitState>; // key host\0agent
-  hosts: Map<string, HostState>;
-  natsDown: boolean;
-}
 
 export interface ScenarioEvent {
   /** Epoch ms (real) of the event. */
@@ -88,93 +50,8 @@ export interface ScenarioRunnerOptions {
   onError?(err: unknown, what: string): void;
 }
 
-/** How often accrued error lines are written, real ms. */
-export const ERROR_PUMP_MS = 250;
 /** Crashes due up to this long before the runner started are still run (a scenario "at: 0"). */
 export const CRASH_GRACE_MS = 5000;
-
-const key = (host: string, agent: string) => `${host}\0${agent}`;
-
-function covers(p: PlacedFault, t: number): boolean {
-  return p.startMs <= t && (p.endMs === null || t < p.endMs);
-}
-
-function matches(f: ScenarioFault, host: string, agent: string | null): boolean {
-  return (f.target.host === undefined || f.target.host === host) && (agent === null || f.target.agent === undefined || f.target.agent === agent);
-}
-
-/** Units and hosts of a plan, every agent on every host (product.md, Wave 2's layout). */
-export function fleetUnits(plan: Pick<Plan, 'hosts' | 'agents'>): { hosts: string[]; units: [string, string][] } {
-  const agents = [...plan.agents.underTest, ...plan.agents.control].map((a) => a.name);
-  const hosts = plan.hosts.map((h) => h.name);
-  return { hosts, units: hosts.flatMap((h) => agents.map((a) => [h, a] as [string, string])) };
-}
-
-/** What the active faults at time t ask of the fleet (pure). */
-export function desiredState(placed: readonly PlacedFault[], t: number, plan: Pick<Plan, 'hosts' | 'agents'>, timeScale: number): DesiredState {
-  const { hosts, units } = fleetUnits(plan);
-  const active = placed.filter((p) => covers(p, t)).sort((a, b) => a.startMs - b.startMs || a.fault.index - b.fault.index);
-  const state: DesiredState = { units: new Map(), hosts: new Map(), natsDown: false };
-  for (const [host, agent] of units) {
-    const u: UnitState = { agentFault: {}, stopped: false, memoryGrowth: null, errorsPerSec: 0 };
-    for (const { fault: f } of active) {
-      if (faultScope(f.fault) !== 'unit' || !matches(f, host, agent)) continue;
-      const af = u.agentFault;
-      switch (f.fault) {
-        case 'latency':
-          af.latencyMs = (af.latencyMs ?? 0) + f.latencyMs;
-          break;
-        case 'drop-replies':
-          af.dropRepliesPct = Math.max(af.dropRepliesPct ?? 0, f.pct);
-          break;
-        case 'corrupt-payload':
-          af.corruptPct = Math.max(af.corruptPct ?? 0, f.pct);
-          break;
-        case 'single-publish':
-          af.singlePublish = f.only; // the latest to start wins
-          break;
-        case 'stop':
-          u.stopped = true;
-          break;
-        case 'memory-growth':
-          u.memoryGrowth = (u.memoryGrowth ?? 0) + (f.bytesPerPlanHour * timeScale) / 3600; // per real second
-          break;
-        case 'errors':
-          u.errorsPerSec += f.perSecond;
-          break;
-        default:
-          break; // crash: an event, not a state
-      }
-    }
-    state.units.set(key(host, agent), u);
-  }
-  for (const host of hosts) {
-    const h: HostState = { down: null, load1: null, diskPct: null };
-    for (const { fault: f } of active) {
-      if (!matches(f, host, null)) continue;
-      if (f.fault === 'host-down') h.down = h.down === 'hang' || f.mode === 'hang' ? 'hang' : 'refuse';
-      if (f.fault === 'load') h.load1 = Math.max(h.load1 ?? 0, f.load1);
-      if (f.fault === 'disk-fill') h.diskPct = Math.max(h.diskPct ?? 0, f.pct);
-    }
-    state.hosts.set(host, h);
-  }
-  state.natsDown = active.some((p) => p.fault.fault === 'nats-down');
-  return state;
-}
-
-/** The crash times of a placed crash fault (real epoch ms): once, or a loop over its window. */
-export function crashTimes(p: PlacedFault): number[] {
-  if (p.fault.fault !== 'crash') return [];
-  if (p.endMs === null) return [p.startMs];
-  const window = p.endMs - p.startMs;
-  const interval = p.fault.intervalMs ?? Math.min(DEFAULT_CRASH_INTERVAL_MS, window / MIN_CRASHES_PER_LOOP);
-  const out: number[] = [];
-  for (let i = 0; ; i++) {
-    const t = Math.round(p.startMs + i * interval);
-    if (t >= p.endMs) return out;
-    out.push(t);
-  }
-}
 
 /** A single crash is an event only; a crash loop, like every other fault, is applied and reverted. */
 const isState = (p: PlacedFault) => !(p.fault.fault === 'crash' && p.endMs === null);
@@ -294,7 +171,7 @@ export class ScenarioRunner {
       if (c.at <= this.lastAt || c.at > now) continue;
       this.emit('crash', c.p, c.at);
       for (const [host, agent] of fleetUnits(this.opts.plan).units)
-        if (matches(c.p.fault, host, agent) && !desired.units.get(key(host, agent))!.stopped && !desired.hosts.get(host)!.down)
+        if (matches(c.p.fault, host, agent) && !desired.units.get(unitKey(host, agent))!.stopped && !desired.hosts.get(host)!.down)
           this.guard(`crash ${agent}@${host}`, () => this.opts.effects.crash(host, agent));
     }
     this.lastAt = now;
@@ -364,81 +241,6 @@ export class ScenarioRunner {
     }
     this.applied = desired;
   }
-}
-
-/**
- * The runner's effects on a LocalFleet: agent faults through SimAgents, units, hosts, load, disk and
- * memory through the FleetModel, NATS through its server handle. What the scenario changes is put
- * back as it was found when the fault ends. A crash restarts the unit after RestartSec (5 s of plan
- * time, so a crash costs the same uptime at every scale).
- */
-export function fleetEffects(fleet: Pick<LocalFleet, 'model' | 'agents' | 'nats'>, opts: { timeScale: number; restartSecPlanMs?: number }): FleetEffects & { dispose(): void } {
-  const { model, agents, nats } = fleet;
-  const restartDelay = (opts.restartSecPlanMs ?? 5000) / opts.timeScale;
-  const timers = new Set<NodeJS.Timeout>();
-  const loadBase = new Map<string, [number, number, number]>();
-  const diskBase = new Map<string, number>();
-  const growthBase = new Map<string, number>();
-  const stoppedByUs = new Set<string>();
-  return {
-    setAgentFault(host, agent, f) {
-      agents.setFault({ host, agent }, { latencyMs: f.latencyMs, dropRepliesPct: f.dropRepliesPct, corruptPct: f.corruptPct, singlePublish: f.singlePublish });
-    },
-    crash(host, agent) {
-      if (!model.isActive(host, agent)) return;
-      model.crash(host, agent, { restart: false });
-      const t = setTimeout(() => {
-        timers.delete(t);
-        const u = model.unit(host, agent);
-        // Restart=on-failure: only a unit still failed comes back (a rollback may have stopped it meanwhile).
-        if (u.activeState !== 'failed' || !u.enabled) return;
-        u.nRestarts++;
-        model.start(host, agent);
-      }, restartDelay);
-      timers.add(t);
-    },
-    setUnitStopped(host, agent, stopped) {
-      const k = key(host, agent);
-      if (stopped) {
-        if (model.unit(host, agent).activeState === 'active') stoppedByUs.add(k);
-        model.stop(host, agent);
-      } else if (stoppedByUs.delete(k)) {
-        // Started again only when nothing else changed it meanwhile (a rollback disables the unit).
-        const u = model.unit(host, agent);
-        if (u.activeState === 'inactive' && u.enabled) model.start(host, agent);
-      }
-    },
-    setHostDown(host, mode) {
-      model.setHostDown(host, mode !== null, mode ?? 'refuse');
-    },
-    setLoad(host, load1) {
-      if (!loadBase.has(host)) loadBase.set(host, [...model.host(host).load]);
-      if (load1 === null) model.setLoad(host, ...loadBase.get(host)!);
-      else model.setLoad(host, load1, load1, load1);
-    },
-    setDiskPct(host, pct) {
-      const disk = model.host(host).disk;
-      if (!diskBase.has(host)) diskBase.set(host, disk.usedBytes);
-      model.setDiskUsed(host, pct === null ? diskBase.get(host)! : Math.round((disk.sizeBytes * pct) / 100));
-    },
-    setMemoryGrowth(host, agent, bytesPerSec) {
-      const k = key(host, agent);
-      if (!growthBase.has(k)) growthBase.set(k, model.unit(host, agent).memoryGrowthPerSec);
-      model.setMemoryGrowth(host, agent, bytesPerSec ?? growthBase.get(k)!);
-    },
-    logErrors(host, agent, count) {
-      if (!model.isActive(host, agent)) return;
-      model.errorBurst(host, agent, count, { spreadMs: ERROR_PUMP_MS, message: `ERROR ${agent}: failed to handle request {n}: upstream timeout after 5000ms` });
-    },
-    async setNatsDown(down) {
-      if (down) await nats.kill();
-      else await nats.restart();
-    },
-    dispose() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    },
-  };
 }
 
 /** A runner on a LocalFleet: faults placed from `startAtMs` at `timeScale`; `stop()` ends it (and reverts unless told not to). */

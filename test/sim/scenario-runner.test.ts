@@ -4,7 +4,9 @@
 import { join } from 'node:path';
 import { loadPlan } from '../../src/plan/load';
 import { parseScenarioText } from '../../src/sim/scenario';
-import { crashTimes, desiredState, ERROR_PUMP_MS, ScenarioRunner, type Clock, type FleetEffects, type ScenarioEvent } from '../../src/sim/scenario-runner';
+import { ScenarioRunner, type Clock, type ScenarioEvent } from '../../src/sim/scenario-runner';
+import { crashTimes, desiredState, ERROR_PUMP_MS } from '../../src/sim/scenario-state';
+import type { FleetEffects } from '../../src/sim/fleet-effects';
 import { placeFaults } from '../../src/sim/scenario';
 
 const plan = loadPlan(join(__dirname, '../../plans/local.yaml'));
