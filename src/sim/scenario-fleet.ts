@@ -4,13 +4,10 @@
 // instead of failing on a taken port. Faults then apply to everything but that server: a scenario
 // with `nats-down` needs the server sim starts itself.
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Plan } from '../plan/schema';
-import { startLocalFleet, type LocalFleet } from '../stack/local-stack';
+import { assertLoopback, startLocalFleet, startSimMembers, stopsInReverse, type LocalFleet } from '../stack/local-stack';
 import type { NatsServerHandle } from '../stack/nats-server';
-import { FleetModel } from './fleet-model';
-import { startSimHosts } from './ssh-hosts';
-import { startSimAgents } from './nats-agents';
 import type { Scenario } from './scenario';
 
 export interface SimFleet extends LocalFleet {
@@ -39,26 +36,12 @@ export function needsOwnNats(scenario: Scenario | null): string | null {
 
 export async function startSimFleet(opts: { plan: Plan; stateDir: string; existingNats: boolean }): Promise<SimFleet> {
   if (!opts.existingNats) return { ...(await startLocalFleet({ plan: opts.plan, stateDir: opts.stateDir })), ownsNats: true };
-  for (const h of opts.plan.hosts)
-    if (!['127.0.0.1', 'localhost', '::1'].includes(h.address)) throw new Error(`the simulated fleet only runs on 127.0.0.1; host ${h.name} is at ${h.address}`);
+  assertLoopback(opts.plan);
   const stateDir = resolve(opts.stateDir);
   const plan: Plan = structuredClone(opts.plan);
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-  };
+  const { stops, stop } = stopsInReverse();
   try {
-    const model = new FleetModel(plan);
-    const hosts = await startSimHosts({ plan, stateDir: join(stateDir, 'sim'), model, ports: plan.hosts.map((h) => h.port) });
-    stops.push(() => hosts.stop());
-    plan.ssh.knownHostsFile = hosts.knownHostsFile;
-    plan.ssh.identityFile = hosts.clientKeyFile;
-    const units = {
-      isActive: (host: string, agent: string) => !model.host(host).down && model.unit(host, agent).activeState === 'active',
-      on: (event: 'unit-changed', fn: (e: { host: string; agent: string; active: boolean }) => void) => model.on(event, fn),
-    };
-    const agents = await startSimAgents({ plan, servers: plan.nats.servers, units });
-    stops.push(() => agents.stop());
+    const { model, agents } = await startSimMembers(plan, stateDir, stops, {});
     const port = Number(new URL(plan.nats.servers[0].replace(/^nats:/, 'http:')).port);
     const notOurs = async () => {
       throw new Error('the NATS server is not sim\'s');

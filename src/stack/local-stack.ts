@@ -17,7 +17,8 @@ export interface LocalFleet {
   stop(): Promise<void>;
 }
 
-function assertLoopback(plan: Plan): void {
+/** The simulated fleet answers on loopback only: a plan with another host address is refused. */
+export function assertLoopback(plan: Plan): void {
   for (const h of plan.hosts)
     if (h.address !== '127.0.0.1' && h.address !== 'localhost' && h.address !== '::1')
       throw new Error(`the simulated fleet only runs on 127.0.0.1; host ${h.name} is at ${h.address} (use plans/local.yaml, not plans/wave2.yaml)`);
@@ -31,10 +32,7 @@ export async function startLocalFleet(opts: { plan: Plan; stateDir: string; free
   assertLoopback(opts.plan);
   const stateDir = resolve(opts.stateDir);
   const plan: Plan = structuredClone(opts.plan);
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-  };
+  const { stops, stop } = stopsInReverse();
   try {
     // Free ports are picked by startNatsServer itself, which retries when another process takes one
     // between picking and binding (seen: the demo's own Temporal dev server, starting at that moment).
@@ -44,23 +42,46 @@ export async function startLocalFleet(opts: { plan: Plan; stateDir: string; free
     plan.nats.servers = [nats.url];
     plan.nats.monitoringUrl = nats.monitoringUrl;
 
-    const model = new FleetModel(plan);
-    const hosts = await startSimHosts({ plan, stateDir: join(stateDir, 'sim'), model, ports: opts.freePorts ? plan.hosts.map(() => 0) : plan.hosts.map((h) => h.port) });
-    stops.push(() => hosts.stop());
-    for (const h of plan.hosts) h.port = hosts.hosts.find((x) => x.name === h.name)!.port;
-    plan.ssh.knownHostsFile = hosts.knownHostsFile;
-    plan.ssh.identityFile = hosts.clientKeyFile;
-
-    // A simulated agent is on NATS exactly while its unit is active on a reachable host.
-    const units = {
-      isActive: (host: string, agent: string) => !model.host(host).down && model.unit(host, agent).activeState === 'active',
-      on: (event: 'unit-changed', fn: (e: { host: string; agent: string; active: boolean }) => void) => model.on(event, fn),
-    };
-    const agents = await startSimAgents({ plan, servers: plan.nats.servers, units, ratePerSecond: opts.ratePerSecond });
-    stops.push(() => agents.stop());
+    const { model, agents } = await startSimMembers(plan, stateDir, stops, opts);
     return { plan, model, nats, agents, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** What a start has started, stopped in reverse order; a failing stop does not keep the others from running. */
+export function stopsInReverse(): { stops: (() => Promise<void>)[]; stop: () => Promise<void> } {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  return { stops, stop };
+}
+
+/**
+ * The simulated SSH hosts and NATS agents of a plan, on the NATS server the plan names. Fills the
+ * plan's host ports (free ones with `freePorts`), key and known_hosts paths; pushes their stops.
+ */
+export async function startSimMembers(
+  plan: Plan,
+  stateDir: string,
+  stops: (() => Promise<void>)[],
+  opts: { freePorts?: boolean; ratePerSecond?: number },
+): Promise<{ model: FleetModel; agents: SimAgents }> {
+  const model = new FleetModel(plan);
+  const hosts = await startSimHosts({ plan, stateDir: join(stateDir, 'sim'), model, ports: opts.freePorts ? plan.hosts.map(() => 0) : plan.hosts.map((h) => h.port) });
+  stops.push(() => hosts.stop());
+  for (const h of plan.hosts) h.port = hosts.hosts.find((x) => x.name === h.name)!.port;
+  plan.ssh.knownHostsFile = hosts.knownHostsFile;
+  plan.ssh.identityFile = hosts.clientKeyFile;
+
+  // A simulated agent is on NATS exactly while its unit is active on a reachable host.
+  const units = {
+    isActive: (host: string, agent: string) => !model.host(host).down && model.unit(host, agent).activeState === 'active',
+    on: (event: 'unit-changed', fn: (e: { host: string; agent: string; active: boolean }) => void) => model.on(event, fn),
+  };
+  const agents = await startSimAgents({ plan, servers: plan.nats.servers, units, ratePerSecond: opts.ratePerSecond });
+  stops.push(() => agents.stop());
+  return { model, agents };
 }
