@@ -3,7 +3,8 @@
 // restart, enable, disable), journalctl -o json, cat of /proc files, df -B1 --output, nvidia-smi
 // --query-gpu, date. Formats follow systemd, procps, coreutils and ../shared/samples/gpu-host. Every
 // time a host prints is on its own clock (SimHost.clockOffsetMs), as a real host's is.
-import type { FleetModel, SimUnit, SimJournalEntry, SimGpu } from './fleet-model';
+import type { FleetModel } from './fleet-model';
+import type { SimUnit, SimJournalEntry, SimGpu } from './sim-host';
 import type { Program, ShellResult } from './host-shell';
 import { journalJson, procFile } from './host-outputs';
 

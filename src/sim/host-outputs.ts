@@ -1,7 +1,8 @@
 // What a simulated host's programs print from its state, in the formats of a real Debian/Ubuntu
 // DGX host: one journal entry as journalctl -o json prints it, and the /proc (and /etc) files cat
 // reads. Every time on the host's own clock (SimHost.clockOffsetMs). The programs are host-commands.ts.
-import type { FleetModel, SimUnit, SimJournalEntry } from './fleet-model';
+import type { FleetModel } from './fleet-model';
+import type { SimUnit, SimJournalEntry } from './sim-host';
 
 /** One journal entry as journalctl -o json prints it (values are strings; byte arrays for binary). */
 export function journalJson(model: FleetModel, hostName: string, u: SimUnit, e: SimJournalEntry): Record<string, unknown> {

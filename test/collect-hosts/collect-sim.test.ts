@@ -7,7 +7,7 @@ import { collectHosts } from '../../src/collect/hosts/collect';
 import { cursorKey } from '../../src/model/instance';
 import { runHealthCheck, formatHealthReport } from '../../src/collect/hosts/health-check';
 import { compareStatusSets } from '../../src/collect/hosts/samples';
-import { TIB } from '../../src/sim/fleet-model';
+import { TIB } from '../../src/sim/sim-host';
 import type { Plan } from '../../src/plan/schema';
 import type { Collection } from '../../src/collect/wave-collection';
 import { toObservation } from '../../src/observe/to-observation';

@@ -9,7 +9,7 @@ import { loadPlan } from '../../src/plan/load';
 import { startLocalFleet, type LocalFleet } from '../../src/stack/local-stack';
 import { connect, type NatsConnection } from '../../src/collect/nats/client';
 import { probeSubject } from '../../src/collect/nats/subjects';
-import { GIB } from '../../src/sim/fleet-model';
+import { GIB } from '../../src/sim/sim-host';
 import { parseScenarioText } from '../../src/sim/scenario';
 import { runScenario, type ScenarioEvent } from '../../src/sim/scenario-runner';
 
