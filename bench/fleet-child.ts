@@ -9,37 +9,10 @@ import type { Plan } from '../src/plan/schema';
 import { FleetModel } from '../src/sim/fleet-model';
 import { startSimHosts, type SimHosts } from '../src/sim/ssh-hosts';
 import { startLocalFleet, type LocalFleet } from '../src/stack/local-stack';
-import { startSimAgents } from '../src/sim/nats-agents';
-import { freePort, startNatsServer } from '../src/stack/nats-server';
 
 let hosts: SimHosts | null = null;
 let fleet: LocalFleet | null = null;
 let model: FleetModel | null = null;
-
-async function customFleet(plan0: Plan, stateDir: string, ratePerSecond: number | undefined, subscribe: 'own' | 'none'): Promise<LocalFleet> {
-  const plan: Plan = structuredClone(plan0);
-  const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-  };
-  const nats = await startNatsServer({ port: await freePort(), monitorPort: await freePort(), dir: join(stateDir, 'nats') });
-  stops.push(() => nats.stop());
-  plan.nats.servers = [nats.url];
-  plan.nats.monitoringUrl = nats.monitoringUrl;
-  const model = new FleetModel(plan);
-  const sim = await startSimHosts({ plan, stateDir: join(stateDir, 'sim'), model, ports: plan.hosts.map(() => 0) });
-  stops.push(() => sim.stop());
-  for (const h of plan.hosts) h.port = sim.hosts.find((x) => x.name === h.name)!.port;
-  plan.ssh.knownHostsFile = sim.knownHostsFile;
-  plan.ssh.identityFile = sim.clientKeyFile;
-  const units = {
-    isActive: (host: string, agent: string) => !model.host(host).down && model.unit(host, agent).activeState === 'active',
-    on: (event: 'unit-changed', fn: (e: { host: string; agent: string; active: boolean }) => void) => model.on(event, fn),
-  };
-  const agents = await startSimAgents({ plan, servers: plan.nats.servers, units, ratePerSecond, subscribe });
-  stops.push(() => agents.stop());
-  return { plan, model, nats, agents, stop };
-}
 
 const send = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
@@ -57,12 +30,10 @@ async function handle(m: Record<string, any>): Promise<unknown> {
         p.ssh.identityFile = hosts.clientKeyFile;
         return p;
       }
-      if (m.subscribe && m.subscribe !== 'patterns') {
-        // As startLocalFleet, but with agents that subscribe to their own part of the patterns only
-        // (or nothing): at 3000 agent connections, each on both whole patterns, every event would be
-        // delivered 3000 times.
-        fleet = await customFleet(plan, m.stateDir, m.ratePerSecond, m.subscribe);
-      } else fleet = await startLocalFleet({ plan, stateDir: m.stateDir, freePorts: true, ratePerSecond: m.ratePerSecond });
+      // `subscribe: 'own'` (or 'none'): agents that subscribe to their own part of the patterns only
+      // (or nothing): at 3000 agent connections, each on both whole patterns, every event would be
+      // delivered 3000 times.
+      fleet = await startLocalFleet({ plan, stateDir: m.stateDir, freePorts: true, ratePerSecond: m.ratePerSecond, subscribe: m.subscribe });
       model = fleet.model;
       await fleet.agents.ready(60_000);
       return fleet.plan;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Plan } from '../plan/schema';
 import { FleetModel } from '../sim/fleet-model';
 import { startSimHosts } from '../sim/ssh-hosts';
-import { startSimAgents, type SimAgents } from '../sim/nats-agents';
+import { startSimAgents, type SimAgents, type SimAgentsOptions } from '../sim/nats-agents';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
 
 export interface LocalFleet {
@@ -28,7 +28,7 @@ function portOf(url: string): number {
   return Number(new URL(url.replace(/^nats:/, 'http:').replace(/^tls:/, 'http:')).port);
 }
 
-export async function startLocalFleet(opts: { plan: Plan; stateDir: string; freePorts?: boolean; ratePerSecond?: number }): Promise<LocalFleet> {
+export async function startLocalFleet(opts: { plan: Plan; stateDir: string; freePorts?: boolean; ratePerSecond?: number; subscribe?: SimAgentsOptions['subscribe'] }): Promise<LocalFleet> {
   assertLoopback(opts.plan);
   const stateDir = resolve(opts.stateDir);
   const plan: Plan = structuredClone(opts.plan);
@@ -67,7 +67,7 @@ export async function startSimMembers(
   plan: Plan,
   stateDir: string,
   stops: (() => Promise<void>)[],
-  opts: { freePorts?: boolean; ratePerSecond?: number },
+  opts: { freePorts?: boolean; ratePerSecond?: number; subscribe?: SimAgentsOptions['subscribe'] },
 ): Promise<{ model: FleetModel; agents: SimAgents }> {
   const model = new FleetModel(plan);
   const hosts = await startSimHosts({ plan, stateDir: join(stateDir, 'sim'), model, ports: opts.freePorts ? plan.hosts.map(() => 0) : plan.hosts.map((h) => h.port) });
@@ -81,7 +81,7 @@ export async function startSimMembers(
     isActive: (host: string, agent: string) => !model.host(host).down && model.unit(host, agent).activeState === 'active',
     on: (event: 'unit-changed', fn: (e: { host: string; agent: string; active: boolean }) => void) => model.on(event, fn),
   };
-  const agents = await startSimAgents({ plan, servers: plan.nats.servers, units, ratePerSecond: opts.ratePerSecond });
+  const agents = await startSimAgents({ plan, servers: plan.nats.servers, units, ratePerSecond: opts.ratePerSecond, subscribe: opts.subscribe });
   stops.push(() => agents.stop());
   return { model, agents };
 }
