@@ -3,7 +3,7 @@
 // load and disk fill win, error rates and memory growth add up, a unit stays stopped (a host down,
 // NATS down) while any fault says so. A crash is an event, not a state: crashTimes() lists them.
 import type { Plan } from '../plan/schema';
-import type { AgentFault } from './nats-agents';
+import type { AgentFault } from './sim-agents';
 import type { PlacedFault, ScenarioFault } from './scenario';
 import { DEFAULT_CRASH_INTERVAL_MS, faultScope, MIN_CRASHES_PER_LOOP } from './scenario-faults';
 

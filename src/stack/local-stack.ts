@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import type { Plan } from '../plan/schema';
 import { FleetModel } from '../sim/fleet-model';
 import { startSimHosts } from '../sim/ssh-hosts';
-import { startSimAgents, type SimAgents, type SimAgentsOptions } from '../sim/nats-agents';
+import { startSimAgents } from '../sim/nats-agents';
+import type { SimAgents, SimAgentsOptions } from '../sim/sim-agents';
 import { startNatsServer, type NatsServerHandle } from './nats-server';
 
 export interface LocalFleet {

@@ -1,7 +1,8 @@
 // Latency probes, server statistics and the health check against a real nats-server and the simulated agents.
 import { EventEmitter } from 'node:events';
 import { startNatsServer, freePort, type NatsServerHandle } from '../../src/stack/nats-server';
-import { startSimAgents, type SimAgents, type UnitStateSource } from '../../src/sim/nats-agents';
+import { startSimAgents } from '../../src/sim/nats-agents';
+import type { SimAgents, UnitStateSource } from '../../src/sim/sim-agents';
 import { probeAgents, runProbe, REPROBE_REQUESTS } from '../../src/collect/nats/probes';
 import { probeResult } from '../../src/observe/probes';
 import { collectServerStats } from '../../src/collect/nats/server';

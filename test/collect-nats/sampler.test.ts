@@ -1,6 +1,7 @@
 // The sampling window against a real nats-server and the simulated agents, with exact counts.
 import { startNatsServer, type NatsServerHandle } from '../../src/stack/nats-server';
-import { startSimAgents, type SimAgents } from '../../src/sim/nats-agents';
+import { startSimAgents } from '../../src/sim/nats-agents';
+import type { SimAgents } from '../../src/sim/sim-agents';
 import { sampleTraffic, formatSamplingText, type SamplingProgress } from '../../src/collect/nats/sampler';
 import { freePort } from '../../src/stack/nats-server';
 import type { Plan } from '../../src/plan/schema';

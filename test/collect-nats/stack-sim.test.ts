@@ -1,7 +1,8 @@
 // The local nats-server and the simulated agents, against a real server on free ports.
 import { EventEmitter } from 'node:events';
 import { startNatsServer, type NatsServerHandle } from '../../src/stack/nats-server';
-import { startSimAgents, type SimAgents, type UnitStateSource } from '../../src/sim/nats-agents';
+import { startSimAgents } from '../../src/sim/nats-agents';
+import type { SimAgents, UnitStateSource } from '../../src/sim/sim-agents';
 import { connect, type NatsConnection } from '../../src/collect/nats/client';
 import { testPlan, waitFor, getJson } from './helpers';
 
