@@ -10,13 +10,13 @@ type AlertStep = Pick<StepResult, 'entries' | 'notifications'>;
 export async function alertEvents(run: WaveRun, step: AlertStep): Promise<void> {
   const { w } = run;
   page(run, step);
-  const entries = w.alertLogBacklog(step.entries);
+  const entries = w.alerts.logBacklog(step.entries);
   if (!entries.length) return;
   try {
     await run.acts.alertLog.recordAlerts({ ...(await run.ref()), entries, notifications: [], status: { alerts: w.status.alerts } });
-    w.alertLogWritten();
+    w.alerts.logWritten();
   } catch (err) {
-    const own = w.alertLogFailed(now(), step.entries, `alert log ${w.plan.output.alertLog} cannot be written: ${failureText(err)}`);
+    const own = w.alerts.logFailed(now(), step.entries, `alert log ${w.plan.output.alertLog} cannot be written: ${failureText(err)}`);
     if (own) page(run, own);
   }
 }

@@ -47,7 +47,7 @@ export async function judgeWave(run: WaveRun): Promise<boolean> {
     waivers: w.status.waivers,
     checkpoints: w.status.checkpoints.filter((c) => c.ranAt).map((c) => ({ checkpoint: c.name, criteria: c.criteria })),
     rolledBack: w.status.rollback.executed,
-    rollbackFired: w.rollbackFired,
+    rollbackFired: w.rollback.fired,
   });
   return w.waveJudged(now(), j);
 }

@@ -6,23 +6,23 @@ import { failureText, now, type WaveRun } from './run';
 
 export async function runRollback(run: WaveRun): Promise<void> {
   const { w } = run;
-  const steps = w.rollbackStarted(now());
+  const steps = w.rollback.started(now());
   run.show();
   await CancellationScope.nonCancellable(async () => {
     for (const i of steps) {
       try {
         const result = await run.acts.rollback.runRollbackStep({ ...(await run.ref()), stepIndex: i });
-        if (!w.rollbackStepRan(now(), i, result)) break;
+        if (!w.rollback.stepRan(now(), i, result)) break;
       } catch (err) {
-        w.rollbackStepFailed(i, failureText(err));
+        w.rollback.stepFailed(i, failureText(err));
         break;
       }
     }
-    w.rollbackStepsOver();
+    w.rollback.stepsOver();
     try {
-      w.rollbackFinished(now(), await run.acts.tick.monitorTick(await run.collectInput(w.nextSeq())));
+      w.rollback.finished(now(), await run.acts.tick.monitorTick(await run.collectInput(w.nextSeq())));
     } catch (err) {
-      w.rollbackFinished(now(), { failed: failureText(err) });
+      w.rollback.finished(now(), { failed: failureText(err) });
     }
   });
 }
@@ -33,7 +33,7 @@ export async function runRollback(run: WaveRun): Promise<void> {
  * was aborted.
  */
 export async function rollbackAndAnswer(run: WaveRun, req: OperatorRequest): Promise<RollbackOutcome> {
-  const started = run.w.rollbackRequested(now(), req);
-  await condition(() => run.w.rollbackSettled);
-  return run.w.rollbackOutcome(started);
+  const started = run.w.rollback.operatorRequest(now(), req);
+  await condition(() => run.w.rollback.settled);
+  return run.w.rollback.outcome(started);
 }

@@ -58,7 +58,7 @@ export function startRun(w: WaveState): WaveRun {
     collectInput: async (seq) => ({ ...(await ref()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy, waivers: w.status.waivers }),
     mailer,
     show() {
-      const hold = w.holdToEscalate();
+      const hold = w.rollback.holdToEscalate();
       if (hold) mailer.send(holdMail(hold));
       showWave(w);
     },

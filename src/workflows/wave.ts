@@ -56,7 +56,7 @@ export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
   setHandler(
     acknowledgeAlertUpdate,
     async (req) => {
-      await alertEvents(run, w.acknowledged(now(), req));
+      await alertEvents(run, w.alerts.acknowledged(now(), req));
       return { alertId: req.alertId, state: 'acknowledged' };
     },
     { validator: refuse('acknowledgeAlert') },
@@ -82,7 +82,7 @@ export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
         w.finish('NO-GO');
         break;
       case 'hold-timeout': {
-        const kept = w.holdTimedOut(t);
+        const kept = w.rollback.holdTimedOut(t);
         if (kept) run.mailer.send(holdMail(kept));
         run.show();
         break;

@@ -34,7 +34,7 @@ function drivenWave(): WaveState {
   tick(START + 60_000, [firing('error-rate-warning', 0.4)]);
   tick(START + 120_000, both());
   const alertId = w.status.alerts.find((a) => a.rule === 'error-rate-critical')!.id;
-  w.acknowledged(START + 130_000, { alertId, by: 'alice', note: 'looking' });
+  w.alerts.acknowledged(START + 130_000, { alertId, by: 'alice', note: 'looking' });
   w.signalled(START + 140_000, 'pause', { by: 'bob', reason: 'typo', force: true } as never); // refused: recorded, not accepted
   w.checkpointDone(START + H / 60, 0, { name: plan.checkpoints[0].name, folder: plan.checkpoints[0].name, artifactsDir: `/out/${plan.checkpoints[0].name}`, ranAtMs: START + H / 60, verdict: 'FAIL', verdictReason: 'error rate', criteria: [failed], rollback: [], problems: [] });
   w.waiveCriterion(START + H / 60 + 1000, { criterion: 'error-rate', reason: 'known flaky upstream', by: 'carol' });

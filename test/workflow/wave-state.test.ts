@@ -94,7 +94,7 @@ describe('signals', () => {
     w.tickDone(T0, tick({ rollback: [trigger('rollback')] }));
     expect(w.status.rollback.requested).toBe(false);
     expect(w.status.operatorActions.filter((a) => a.kind === 'automation')).toHaveLength(1);
-    expect(w.rollbackFired.map((r) => r.id)).toEqual(['rollback-agent-down']);
+    expect(w.rollback.fired.map((r) => r.id)).toEqual(['rollback-agent-down']);
     w.signalled(T0, 'resume', { reason: 'done' });
     w.tickDone(T0, tick({ rollback: [trigger('rollback')] }));
     expect(w.status.rollback.trigger).toEqual(expect.objectContaining({ kind: 'criterion', criterion: 'rollback-agent-down' }));
@@ -174,7 +174,7 @@ describe('updates', () => {
     const w = wave();
     w.tickDone(T0, tick({ evaluations: [firing] }));
     const id = w.status.alerts[0].id;
-    const step = w.acknowledged(T0 + 1, { alertId: id, by: 'frank', note: 'known' });
+    const step = w.alerts.acknowledged(T0 + 1, { alertId: id, by: 'frank', note: 'known' });
     expect(w.status.alerts[0]).toEqual(expect.objectContaining({ state: 'acknowledged', acknowledgedBy: 'frank' }));
     expect(step.entries).toContainEqual(expect.objectContaining({ alertId: id, event: 'acknowledged', by: 'frank' }));
     expect(lastAction(w)).toEqual(expect.objectContaining({ kind: 'acknowledgeAlert', by: 'frank', reason: 'known', note: id }));
@@ -184,23 +184,23 @@ describe('updates', () => {
 
   test('the rollback update: started by the first request; its outcome once the rollback ran', () => {
     const w = wave();
-    expect(w.rollbackRequested(T0, { reason: 'call', by: 'carol' })).toBe(true);
-    expect(w.rollbackRequested(T0, { reason: 'again', by: 'dave' })).toBe(false);
-    expect(w.rollbackSettled).toBe(false);
-    const steps = w.rollbackStarted(T0);
-    for (const i of steps) w.rollbackStepRan(T0, i, { name: `s${i}`, ok: true, targets: [] });
-    w.rollbackStepsOver();
-    w.rollbackFinished(T0, { agentsActive: 0, agentsTotal: 6, note: null });
-    expect(w.rollbackSettled).toBe(true);
-    expect(w.rollbackOutcome(true)).toEqual(expect.objectContaining({ executed: true, startedByThisRequest: true, ok: true, message: 'rolled back' }));
+    expect(w.rollback.operatorRequest(T0, { reason: 'call', by: 'carol' })).toBe(true);
+    expect(w.rollback.operatorRequest(T0, { reason: 'again', by: 'dave' })).toBe(false);
+    expect(w.rollback.settled).toBe(false);
+    const steps = w.rollback.started(T0);
+    for (const i of steps) w.rollback.stepRan(T0, i, { name: `s${i}`, ok: true, targets: [] });
+    w.rollback.stepsOver();
+    w.rollback.finished(T0, { agentsActive: 0, agentsTotal: 6, note: null });
+    expect(w.rollback.settled).toBe(true);
+    expect(w.rollback.outcome(true)).toEqual(expect.objectContaining({ executed: true, startedByThisRequest: true, ok: true, message: 'rolled back' }));
   });
 
   test('the rollback update on a wave aborted before the rollback ran: settled, not executed', () => {
     const w = wave();
-    w.rollbackRequested(T0, { reason: 'call' });
+    w.rollback.operatorRequest(T0, { reason: 'call' });
     w.finish('ABORTED');
-    expect(w.rollbackSettled).toBe(true);
-    expect(w.rollbackOutcome(true)).toEqual(expect.objectContaining({ executed: false, ok: false, message: 'rollback did not run (wave aborted)' }));
+    expect(w.rollback.settled).toBe(true);
+    expect(w.rollback.outcome(true)).toEqual(expect.objectContaining({ executed: false, ok: false, message: 'rollback did not run (wave aborted)' }));
   });
 
   test('operator actions are bounded: the newest 100 kept, the rest counted', () => {
@@ -244,7 +244,7 @@ describe('ticks and alerts', () => {
     const w = wave();
     w.tickDone(T0, tick({ rollback: [trigger('observe'), trigger('page', 'rollback-error-rate')] }));
     expect(w.status.rollback.requested).toBe(false);
-    expect(w.rollbackFired.map((r) => r.id)).toEqual(['rollback-agent-down', 'rollback-error-rate']);
+    expect(w.rollback.fired.map((r) => r.id)).toEqual(['rollback-agent-down', 'rollback-error-rate']);
     w.tickDone(T0, tick({ rollback: [trigger('rollback')] }));
     expect(w.status.rollback.trigger).toEqual({ kind: 'criterion', by: 'wavewatch', reason: 'dgx-1/network-expert inactive', criterion: 'rollback-agent-down' });
   });
@@ -252,18 +252,18 @@ describe('ticks and alerts', () => {
   test('an alert log that fails: said at once with a critical alert, entries kept for the next write, cleared when written', () => {
     const w = wave();
     const step = w.tickDone(T0, tick({ evaluations: [firing] }));
-    const own = w.alertLogFailed(T0, w.alertLogBacklog(step.entries), 'alert log /x cannot be written: ENOSPC');
+    const own = w.alerts.logFailed(T0, w.alerts.logBacklog(step.entries), 'alert log /x cannot be written: ENOSPC');
     expect(own?.notifications.length).toBeGreaterThan(0);
     expect(w.status.alerts).toContainEqual(expect.objectContaining({ rule: ALERT_LOG_RULE, severity: 'critical', state: 'firing' }));
     expect(w.status.problems).toEqual([expect.stringMatching(/alert log \/x cannot be written: ENOSPC$/)]);
-    const waiting = w.pendingAlertLog.length;
+    const waiting = w.alerts.pendingLog.length;
     expect(waiting).toBeGreaterThan(step.entries.length);
     // a second failure: entries kept, nothing said again
-    expect(w.alertLogFailed(T0, [step.entries[0]], 'still failing')).toBeNull();
-    expect([w.pendingAlertLog.length, w.status.problems.length]).toEqual([waiting + 1, 1]);
-    expect(w.alertLogBacklog([]).length).toBe(waiting + 1);
-    w.alertLogWritten();
-    expect([w.pendingAlertLog, w.alertLogProblem]).toEqual([[], null]);
+    expect(w.alerts.logFailed(T0, [step.entries[0]], 'still failing')).toBeNull();
+    expect([w.alerts.pendingLog.length, w.status.problems.length]).toEqual([waiting + 1, 1]);
+    expect(w.alerts.logBacklog([]).length).toBe(waiting + 1);
+    w.alerts.logWritten();
+    expect([w.alerts.pendingLog, w.alerts.logProblem]).toEqual([[], null]);
     // the next tick clears the alert of the rule
     w.tickDone(T0 + 1, tick());
     expect(w.status.alerts.find((a) => a.rule === ALERT_LOG_RULE)?.state).toBe('resolved');
@@ -287,14 +287,14 @@ describe('holds', () => {
   test('a hold criterion holds for a human until the hold timeout, escalated once', () => {
     const w = held();
     expect(w.status.hold).toEqual({ since: new Date(T0).toISOString(), deadline: new Date(T0 + 30 * MIN).toISOString(), reason: 'dgx-1/network-expert inactive', onTimeout: 'rollback', criterion: 'rollback-agent-down' });
-    expect(w.holdToEscalate()).toBe(w.status.hold);
-    expect(w.holdToEscalate()).toBeNull();
+    expect(w.rollback.holdToEscalate()).toBe(w.status.hold);
+    expect(w.rollback.holdToEscalate()).toBeNull();
     expect(nextStep(w, T0 + 30 * MIN)).toEqual({ kind: 'hold-timeout' });
   });
 
   test('timed out with onTimeout rollback: the rollback is requested', () => {
     const w = held();
-    expect(w.holdTimedOut(T0 + 30 * MIN)).toBeNull();
+    expect(w.rollback.holdTimedOut(T0 + 30 * MIN)).toBeNull();
     expect([w.status.phase, w.status.hold]).toEqual(['monitoring', null]);
     expect(w.status.rollback.trigger).toEqual(expect.objectContaining({ kind: 'criterion', reason: 'hold timed out: dgx-1/network-expert inactive', criterion: 'rollback-agent-down' }));
     expect(lastAction(w)).toEqual(expect.objectContaining({ kind: 'hold-timeout', by: 'wavewatch' }));
@@ -304,7 +304,7 @@ describe('holds', () => {
     for (const [o, why] of [[{}, 'automation is paused'], [{ policy: 'hold' as const }, 'the policy is hold']] as const) {
       const w = held(o);
       if (why === 'automation is paused') w.signalled(T0, 'pause', { reason: 'looking' });
-      const kept = w.holdTimedOut(T0 + 30 * MIN);
+      const kept = w.rollback.holdTimedOut(T0 + 30 * MIN);
       expect(kept).toEqual(expect.objectContaining({ since: new Date(T0).toISOString(), deadline: new Date(T0 + 60 * MIN).toISOString() }));
       expect(w.status.hold).toBe(kept);
       expect(w.status.rollback.requested).toBe(false);
@@ -315,7 +315,7 @@ describe('holds', () => {
   test('timed out with onTimeout continue: monitoring goes on', () => {
     const w = wave({}, (p) => (p.monitor.onHoldTimeout = 'continue'));
     w.tickDone(T0, tick({ rollback: [trigger('hold')] }));
-    w.holdTimedOut(T0 + 30 * MIN);
+    w.rollback.holdTimedOut(T0 + 30 * MIN);
     expect([w.status.phase, w.status.hold, w.status.rollback.requested, w.finished]).toEqual(['monitoring', null, false, false]);
   });
 });
@@ -353,7 +353,7 @@ describe('checkpoints and the verdict', () => {
     const w = wave();
     expect(w.waveJudged(T0, judged('held-for-human'))).toBe(true);
     expect(w.status.hold).toEqual(expect.objectContaining({ onTimeout: 'no-go', reason: expect.stringMatching(/^primary criteria without a conclusive result: publish-time/) }));
-    w.holdTimedOut(Date.parse(w.status.hold!.deadline));
+    w.rollback.holdTimedOut(Date.parse(w.status.hold!.deadline));
     expect([w.status.verdict, w.finished]).toEqual(['NO-GO', true]);
   });
 
@@ -376,26 +376,26 @@ describe('the rollback procedure', () => {
   test('started once, resumes after the last completed step, stops at a failed one', () => {
     const w = wave();
     w.signalled(T0, 'requestRollback', { reason: 'r' });
-    expect(w.rollbackStarted(T0)).toEqual([0, 1]);
+    expect(w.rollback.started(T0)).toEqual([0, 1]);
     expect(w.status.phase).toBe('rolling-back');
-    expect(w.rollbackStepRan(T0 + 1, 0, { name: 'stop', ok: true, targets: [{ target: 'dgx-1/a', outcome: 'done', exitCode: 0 }] })).toBe(true);
+    expect(w.rollback.stepRan(T0 + 1, 0, { name: 'stop', ok: true, targets: [{ target: 'dgx-1/a', outcome: 'done', exitCode: 0 }] })).toBe(true);
     // a continued run resumes after the done step, keeping its start
-    expect(w.rollbackStarted(T0 + 5)).toEqual([1]);
+    expect(w.rollback.started(T0 + 5)).toEqual([1]);
     expect(w.status.rollback.startedAt).toBe(new Date(T0).toISOString());
-    expect(w.rollbackStepRan(T0 + 6, 1, { name: 'disable', ok: false, targets: [{ target: 'dgx-2/a', outcome: 'failed', exitCode: 1 }] })).toBe(false);
-    w.rollbackStepsOver();
-    w.rollbackFinished(T0 + 7, { failed: 'ssh down' });
+    expect(w.rollback.stepRan(T0 + 6, 1, { name: 'disable', ok: false, targets: [{ target: 'dgx-2/a', outcome: 'failed', exitCode: 1 }] })).toBe(false);
+    w.rollback.stepsOver();
+    w.rollback.finished(T0 + 7, { failed: 'ssh down' });
     expect(w.status.rollback).toEqual(expect.objectContaining({ ok: false, verification: 'verification collection failed: ssh down', finishedAt: new Date(T0 + 7).toISOString() }));
-    expect(w.rollbackOutcome(false).message).toBe('rollback stopped at a failed step');
+    expect(w.rollback.outcome(false).message).toBe('rollback stopped at a failed step');
   });
 
   test('a step whose activity failed is recorded against every target', () => {
     const w = wave();
     w.signalled(T0, 'requestRollback', { reason: 'r' });
-    w.rollbackStarted(T0);
-    w.rollbackStepFailed(0, 'worker lost');
-    w.rollbackStepsOver();
-    w.rollbackFinished(T0, { agentsActive: 6, agentsTotal: 6, note: 'x' });
+    w.rollback.started(T0);
+    w.rollback.stepFailed(0, 'worker lost');
+    w.rollback.stepsOver();
+    w.rollback.finished(T0, { agentsActive: 6, agentsTotal: 6, note: 'x' });
     expect(w.status.rollback.steps[0]).toEqual(expect.objectContaining({ state: 'failed', targets: [{ target: '*', outcome: 'failed', exitCode: null, message: 'worker lost' }] }));
     expect(w.status.rollback.verification).toBe('after rollback: 6/6 agent units active; x');
   });
