@@ -1,5 +1,6 @@
-// WaveState (src/workflows/wave-state.ts) and nextStep (next-step.ts) alone, without Temporal: every
-// change of a wave's state on crafted results and requests, with the times passed in.
+// WaveState (src/workflows/wave-state.ts, with the parts it composes: w.rollback, wave-rollback.ts;
+// w.alerts, wave-alerts.ts) and nextStep (next-step.ts) alone, without Temporal: every change of a
+// wave's state on crafted results and requests, with the times passed in.
 import type { CheckpointResult, JudgeWaveResult, TickResult } from '../../src/activities/types';
 import { firedTrigger as trigger } from '../helpers/triggers';
 import { ALERT_LOG_RULE } from '../../src/judge/alert-log-rule';
