@@ -15,7 +15,7 @@ const PURE_JUDGE = '^src/judge/(alerts|alert-log-rule|rules|rollback-decision|ve
  */
 const IO_FREE_COLLECT = '^src/collect/(budget|source|specs)\\.ts$|^src/collect/sources/[^/]+/spec\\.ts$|^src/collect/.*/limits\\.ts$';
 /** The records' zod definitions: data shapes, no I/O. */
-const RECORDS = '^src/artifacts/(types\\.ts|schema\\.ts|records/)';
+const RECORDS = '^src/artifacts/records/';
 
 module.exports = {
   forbidden: [

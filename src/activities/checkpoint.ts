@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { readCheckpoint } from '../artifacts/checkpoint';
 import { writeCheckpoint } from './write-reports';
-import { measureAll } from '../judge/measurements';
+import { measureAll } from '../judge/measure';
 import { decideRollback } from '../judge/rollback-decision';
 import { checkpointVerdictReason, judgeCheckpoint } from '../judge/verdict';
 import { analyseCheckpoint } from '../judge/checkpoint-analysis';

@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifacts/store';
 import { ObservationLog } from '../artifacts/observation-log';
 import { layoutPlan, waveDir } from '../artifacts/wave-folders';
-import type { JudgeContext } from '../judge/measurements';
+import type { JudgeContext } from '../judge/measure/context';
 import type { MailTransport } from '../notify/transport';
 import type { Plan } from '../plan/schema';
 import type { SshPools } from './ssh-pools';

@@ -5,7 +5,7 @@ import type { RuleResult } from '../judge/rules';
 import type { AlertEvaluation, AlertEvent, AlertNotification } from '../judge/alerts';
 import type { RollbackTrigger } from '../judge/rollback-decision';
 import type { WaveDecision } from '../judge/verdict';
-import type { CriterionResult } from '../artifacts/types';
+import type { CriterionResult } from '../artifacts/records/judgement';
 import type { CheckpointVerdict, Policy, WaveStatus } from '../model/status';
 
 /** Where activities find the wave's plan: stored once per run by storePlan, named by its digest. */

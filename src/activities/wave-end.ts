@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { readWaveRecord } from '../artifacts/wave';
 import { collectionOfCheckpoint } from '../artifacts/layout';
 import { writeFinalReports } from './write-reports';
-import { measureAll } from '../judge/measurements';
+import { measureAll } from '../judge/measure';
 import { judgeWave } from '../judge/verdict';
 import { evaluateRule } from '../judge/rules';
 import { toWaveRecord } from '../observe';

@@ -10,7 +10,9 @@ import { listHours, readHour, readMonitorSamples, storedTimebase, writeHourlyDat
 import { BASE_FILES, checkpointFiles, checkpointPath, chartsDir, hourlyPath } from '../artifacts/layout';
 import type { ArtifactStore } from '../artifacts/store';
 import { synthesizeWave } from '../artifacts/synthesize-wave';
-import type { CheckpointRecord, MonitorSample, WaveRecord } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { WaveRecord } from '../artifacts/records/wave';
 import { readWaveRecord, writeWaveRecord } from '../artifacts/wave';
 import type { Plan } from '../plan/schema';
 import { renderCharts } from '../report/charts';

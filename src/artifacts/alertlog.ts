@@ -4,9 +4,8 @@
 // reader drops repeats and torn lines anyway.
 import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/schema';
-import { alertLogEntrySchema } from './schema';
+import { alertLogEntrySchema, type AlertLogEntry, type AlertRecord } from './records/alerts';
 import type { ArtifactStore } from './store';
-import type { AlertLogEntry, AlertRecord } from './types';
 import { check } from './validate';
 
 /** A deterministic event id: the same alert event (alert, event kind, time) always gets the same id. */

@@ -5,9 +5,10 @@ import type { Plan } from '../plan/schema';
 import { parseErrorsLog } from './errors-log';
 import { readJson, toJson } from './json';
 import { checkpointFolder, checkpointPath, parseCheckpointFolder } from './layout';
-import { FILE_SCHEMA_VERSION, agentStatusFileSchema, checkpointRecordSchema, summarySchema, systemMetricsFileSchema } from './schema';
+import { FILE_SCHEMA_VERSION } from './records/common';
+import { agentStatusFileSchema, summarySchema, systemMetricsFileSchema } from './records/summary';
+import { checkpointRecordSchema, type CheckpointRecord } from './records/checkpoint';
 import type { ArtifactStore } from './store';
-import type { CheckpointRecord } from './types';
 import { check } from './validate';
 
 /** The plan's actions for a checkpoint name; a manual collection not in the plan uses the record's own. */

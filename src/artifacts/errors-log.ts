@@ -1,7 +1,8 @@
 // errors.log's line format, shared by its writer (report/text renderErrorsLog) and its reader
 // (readCheckpoint): one entry per line, "<time> <host> <agent> <role> <priority> <message>", with
 // \n, \r and \\ escaped in the message; lines starting with "#" are comments.
-import type { ErrorEntry, Role } from './types';
+import type { ErrorEntry } from './records/agents';
+import type { Role } from '../model/vocabulary';
 
 export const PRIORITY = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 

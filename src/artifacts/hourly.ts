@@ -5,9 +5,8 @@ import type { Plan } from '../plan/schema';
 import { readJson, toJson } from './json';
 import { hourlyDir, hourlyPath, parseHourName } from './layout';
 import { FILE_SCHEMA_VERSION } from './records/common';
-import { hourlyFileSchema } from './records/monitor';
+import { hourlyFileSchema, type MonitorSample } from './records/monitor';
 import type { ArtifactStore } from './store';
-import type { MonitorSample } from './types';
 import { check } from './validate';
 
 export interface HourlyInput {

@@ -1,5 +1,14 @@
 // Artifacts: the checkpoint folders, hourly trends, wave.json and the alert log, behind ArtifactStore.
-export type * from './types';
+export type * from './records/common';
+export type * from './records/judgement';
+export type * from './records/agents';
+export type * from './records/nats';
+export type * from './records/hosts';
+export type * from './records/alerts';
+export type * from './records/checkpoint';
+export type * from './records/monitor';
+export type * from './records/summary';
+export type * from './records/wave';
 export { type ArtifactStore, LocalArtifactStore, MemoryArtifactStore } from './store';
 export { writeCheckpointFolder, readCheckpoint, readLatestCheckpoints, listCollections, nextRecollection } from './checkpoint';
 export { writeHourlyData, readMonitorSamples, type HourlyInput } from './hourly';
@@ -8,4 +17,5 @@ export { appendAlertLog, readAlertLog, alertLogEntry, alertEventId, alertsFromLo
 export { writeWaveRecord, readWaveRecord } from './wave';
 export { checkpointFiles, extraFiles, checkpointDir, checkpointFolder, hourlyPath, waveFilePath, chartsDir, BASE_FILES } from './layout';
 export { ArtifactValidationError } from './validate';
-export { SUMMARY_SCHEMA_VERSION, jsonSchemas } from './schema';
+export { SUMMARY_SCHEMA_VERSION } from './records/common';
+export { jsonSchemas } from './json-schemas';

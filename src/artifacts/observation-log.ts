@@ -6,7 +6,7 @@
 import type { Observation } from '../judge/observations';
 import type { Carry } from '../collect/wave-collection';
 import type { ArtifactStore } from './store';
-import type { MonitorSample } from './types';
+import type { MonitorSample } from './records/monitor';
 import type { UnitCounters } from '../observe/previous';
 
 export interface LogEntry {

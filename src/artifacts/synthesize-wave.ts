@@ -2,7 +2,9 @@
 // wave whose wave.json is not written yet (a running wave) or was lost. Pure.
 import type { Plan } from '../plan/schema';
 import { alertsFromLog } from './alertlog';
-import type { AlertLogEntry, CheckpointRecord, OperatorAction, WaveRecord } from './types';
+import type { AlertLogEntry, OperatorAction } from './records/alerts';
+import type { CheckpointRecord } from './records/checkpoint';
+import type { WaveRecord } from './records/wave';
 
 /** A wave record built from what is stored, when the workflow has not written wave.json (yet). */
 export function synthesizeWave(plan: Plan, checkpoints: CheckpointRecord[], alertLog: AlertLogEntry[], tb: { monitoringStart?: string; timeScale?: number } = {}): WaveRecord {

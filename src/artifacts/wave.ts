@@ -4,9 +4,9 @@
 import type { Plan } from '../plan/schema';
 import { readJson, toJson } from './json';
 import { waveFilePath } from './layout';
-import { FILE_SCHEMA_VERSION, waveFileSchema, waveRecordSchema } from './schema';
+import { FILE_SCHEMA_VERSION } from './records/common';
+import { waveFileSchema, waveRecordSchema, type WaveRecord } from './records/wave';
 import type { ArtifactStore } from './store';
-import type { WaveRecord } from './types';
 import { check } from './validate';
 
 export async function writeWaveRecord(store: ArtifactStore, plan: Plan, wave: WaveRecord): Promise<string> {

@@ -3,9 +3,8 @@
 // checkpoint's window, and the latency shift against the previous checkpoint that had a full probe.
 // Only agents under test, as for the criteria. Pure: the same history gives the same analysis.
 import type { Plan } from '../plan/schema';
-import type { Anomaly } from './anomalies';
-import { detectAnomalies } from './anomalies';
-import { MEASURE_DEFAULTS } from './measurements';
+import { detectAnomalies, type Anomaly } from './anomalies';
+import { MEASURE_DEFAULTS } from './measure/context';
 import { isCheckpoint, type Observation } from './observations';
 import { compareCheckpointLatency, trendReport, type LatencyComparison, type TrendReport } from './trends';
 import { restartEvents, samplesByInstance, type RestartEvent } from './uptime';

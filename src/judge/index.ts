@@ -2,7 +2,7 @@
 // the rollback decision. No I/O, no clock, no Temporal: activities and the workflow call it alike.
 //
 //   observations.ts      input records (TickObservation, CheckpointObservation) the collectors map into
-//   measurements.ts      measure(ctx, history, window, scope) → Measurements for every plan metric
+//   measure/             measure(ctx, history, window, scope) → Measurements for every plan metric
 //   rules.ts             evaluateRule / ruleFires: pass | fail | inconclusive | error (| waived)
 //   verdict.ts           checkpoint PASS/WARNING/FAIL, wave GO/NO-GO/held-for-human, waivers
 //   alerts.ts            evaluateAlerts + stepAlerts: the alert state machine and its notifications
@@ -13,8 +13,9 @@
 //   stats/               Mann-Whitney U, Hodges-Lehmann CI, effect sizes, OLS, robust z, quantiles
 export * from './rules';
 export * from './observations';
-export { measure, measureAll, tickMetrics, MEASURE_DEFAULTS, PER_AGENT_METRICS, FLEET_METRICS, TEST_SCOPE, CONTROL_SCOPE } from './measurements';
-export type { JudgeContext, MeasureOptions, Scope } from './measurements';
+export { measure, measureAll, tickMetrics } from './measure';
+export { MEASURE_DEFAULTS, TEST_SCOPE, CONTROL_SCOPE, type JudgeContext, type MeasureOptions, type Scope } from './measure/context';
+export { PER_AGENT_METRICS, FLEET_METRICS } from '../plan/metrics';
 export * from './windows';
 export * from './verdict';
 export * from './alerts';

@@ -26,7 +26,7 @@ export interface Measurement {
   /**
    * What a rollback criterion on this metric judges instead of this measurement, when one reading is
    * not enough to undo a wave: probe loss counts for a rollback only once confirmed (a re-probe lost
-   * too, and more than the control agents; measurements.ts). Alerts still judge the reading itself.
+   * too, and more than the control agents; judge/measure/probes.ts). Alerts still judge the reading itself.
    */
   rollback?: Measurement;
   /** A reading that does not count for a rollback but should be looked at (e.g. loss on test and control alike: the rig or NATS). */

@@ -2,7 +2,11 @@
 // from the stored records: what the workflow passes to the send activity (small, because activity
 // inputs are stored in the workflow's history). templates.ts renders them.
 import { checkpointPath } from '../artifacts/layout';
-import type { AlertRecord, CheckpointRecord, CriterionResult, Reading, WaveRecord } from '../artifacts/types';
+import type { AlertRecord } from '../artifacts/records/alerts';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { CriterionResult } from '../artifacts/records/judgement';
+import type { Reading } from '../artifacts/records/common';
+import type { WaveRecord } from '../artifacts/records/wave';
 import type { Plan } from '../plan/schema';
 import { fmtNumber } from '../report/format';
 

@@ -2,7 +2,8 @@
 // CanaryJudgement) as the checkpoint's ControlComparison (comparison.json, the emails, the report).
 // Pure.
 import type { CanaryJudgement, MetricJudgement } from '../judge/canary-judge';
-import type { ComparisonRow, ControlComparison, Reading } from '../artifacts/types';
+import type { ComparisonRow, ControlComparison } from '../artifacts/records/judgement';
+import type { Reading } from '../artifacts/records/common';
 import { comparedQuantity, metricFacts, type MetricUnit } from '../plan/metrics';
 import { isNum, reading } from './readings';
 

@@ -4,7 +4,8 @@ import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { AgentErrors, ErrorLogEntry } from '../collect/hosts';
 import type { ErrorCount } from '../judge/observations';
-import type { AgentInstanceRecord, CheckpointRecord, ErrorEntry } from '../artifacts/types';
+import type { AgentInstanceRecord, ErrorEntry } from '../artifacts/records/agents';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
 import { iso, isoOrNull } from './readings';
 import { roleOf } from '../model/instance';
 

@@ -1,7 +1,7 @@
 // The judge's trend, anomaly, leak, restart and latency output (src/judge/trends.ts, anomalies.ts,
 // uptime.ts) as the checkpoint's findings. Scopes are "agent@host" for instances, the host name, or
 // "wave". Pure.
-import type { Finding } from '../artifacts/types';
+import type { Finding } from '../artifacts/records/judgement';
 import type { Anomaly } from '../judge/anomalies';
 import type { LatencyComparison, TrendReport } from '../judge/trends';
 import type { RestartEvent } from '../judge/uptime';

@@ -3,7 +3,7 @@
 // nvidia-smi did not report either. Healthy and the throttle reasons that count are decided by the
 // collector (it knows NVML's reasons); this only words the reason.
 import type { GpuInfo, HostSystem } from '../collect/hosts';
-import type { GpuRecord } from '../artifacts/types';
+import type { GpuRecord } from '../artifacts/records/hosts';
 import { isNum, round } from './readings';
 
 export function gpuRecord(g: GpuInfo, i: number): GpuRecord {

@@ -1,7 +1,7 @@
 // The judge's headline (judge/headline.ts) as the record's Readings: a value keeps the judge's note as
 // its caveat ("over the wave so far" when a criterion measured it over the wave); a missing value
 // carries the judge's reason. Pure.
-import type { Headline } from '../artifacts/types';
+import type { Headline } from '../artifacts/records/checkpoint';
 import { HEADLINE_METRICS, type HeadlineKey, type HeadlineValue, type JudgedHeadline } from '../judge/headline';
 import { reading } from './readings';
 

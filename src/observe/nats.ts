@@ -5,7 +5,8 @@ import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import { agentConnectionName, type PatternStats } from '../collect/nats';
 import type { MessageCount, NatsObservation, SamplingObservation, SubscriptionCheck } from '../judge/observations';
-import type { DualSubscriptionRecord, NatsRecord, PatternTraffic, Reading } from '../artifacts/types';
+import type { DualSubscriptionRecord, NatsRecord, PatternTraffic } from '../artifacts/records/nats';
+import type { Reading } from '../artifacts/records/common';
 import { distinct, missing, reading } from './readings';
 import { expectedInstances, planAgentInfo } from '../model/instance';
 
@@ -20,7 +21,7 @@ export function instanceMessages(c: Collection, host: string, agent: string): nu
 /**
  * Messages handled per agent instance (agent@host) in the window: the server's /connz deltas of the
  * instance's named connection(s). Per instance, so that the error rate can leave out exactly the
- * hosts whose errors were not read (measurements.ts errorRatePct). A failed server read gives one
+ * hosts whose errors were not read (judge/measure/errors.ts errorRatePct). A failed server read gives one
  * entry per agent (no host): nothing is known of any instance.
  */
 export function messageCounts(plan: Plan, c: Collection): MessageCount[] | null {

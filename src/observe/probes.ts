@@ -6,7 +6,7 @@ import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import { probeSubject, type ProbeResult as CollectedProbe } from '../collect/nats';
 import type { ProbeObservation } from '../judge/observations';
-import type { ProbeRecord } from '../artifacts/types';
+import type { ProbeRecord } from '../artifacts/records/nats';
 import { latenciesFromHistogram } from './latencies';
 import { distinct, missing, reading } from './readings';
 import { planAgentInfo, type PlanAgentInfo } from '../model/instance';

@@ -1,6 +1,6 @@
 // Small pure helpers shared by the mappings: ISO times, Readings (a number or null with the reason,
 // never an invented zero). The plan's roles, clusters and instance keys are the model's (src/model/instance.ts).
-import type { Reading } from '../artifacts/types';
+import type { Reading } from '../artifacts/records/common';
 import { isNum } from '../plan/units';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

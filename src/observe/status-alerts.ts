@@ -1,11 +1,11 @@
 // Alerts and operator actions between the status shape (src/model/status.ts, the judge's
-// `alertViews`) and the artifact records (AlertRecord, OperatorAction of src/artifacts/types);
+// `alertViews`) and the artifact records (AlertRecord, OperatorAction of src/artifacts/records/alerts.ts);
 // the judge's alert events as the alert log's lines.
 // The status view carries the alert's metric, op, threshold and measured value as fields, and the
 // record keeps them as fields (never parsed back out of the message); what the view does not carry is taken from the plan (title, action), from the operator actions (when an alert was
 // acknowledged) or from the rollback; what cannot be known is null. Pure.
 import type { Plan } from '../plan/schema';
-import type { AlertLogEntry, AlertRecord, OperatorAction } from '../artifacts/types';
+import type { AlertLogEntry, AlertRecord, OperatorAction } from '../artifacts/records/alerts';
 import type { AlertEvent } from '../judge/alerts';
 import { effectiveAction } from '../judge/rollback-decision';
 import type { Policy } from '../model/vocabulary';

@@ -1,11 +1,14 @@
-// One checkpoint Collection plus the judge's verdict as a CheckpointRecord (src/artifacts/types.ts),
+// One checkpoint Collection plus the judge's verdict as a CheckpointRecord (src/artifacts/records/checkpoint.ts),
 // the input of writeCheckpoint: every agent instance, probe, host and the NATS sampling, with what
 // could not be collected listed as gaps and kept as null readings with their reason. Pure: times come
 // from the collection and the context. Each part of the record is mapped in its own file.
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
 import type { Observation } from '../judge/observations';
-import type { AlertRecord, CheckpointRecord, CheckpointVerdict, ControlComparison, CriterionResult, Finding, Headline, OperatorAction } from '../artifacts/types';
+import type { AlertRecord, OperatorAction } from '../artifacts/records/alerts';
+import type { CheckpointRecord, Headline } from '../artifacts/records/checkpoint';
+import type { CheckpointVerdict } from '../model/vocabulary';
+import type { ControlComparison, CriterionResult, Finding } from '../artifacts/records/judgement';
 import { agentRecord, instanceHistory } from './agents';
 import { errorLogOf } from './errors';
 import { gapsOf } from './gaps';

@@ -3,7 +3,7 @@
 // disk. Missing values are null, never 0. Pure.
 import type { Plan } from '../plan/schema';
 import type { Collection } from '../collect/wave-collection';
-import type { MonitorSample } from '../artifacts/types';
+import type { MonitorSample } from '../artifacts/records/monitor';
 import { compareUnitSamples } from '../collect/hosts';
 import { memoryOf } from './agents';
 import { hostSamples } from './hosts';

@@ -2,7 +2,8 @@
 // (wave.json, the decision document, the report, the final email). Rollback steps become one
 // record per target; what the status does not say (per-target start times) stays null. Pure.
 import type { Plan } from '../plan/schema';
-import type { CheckpointRef, CriterionResult, RollbackRecord, RollbackStepRecord, TimelineEvent, WaveRecord } from '../artifacts/types';
+import type { CheckpointRef, RollbackRecord, RollbackStepRecord, TimelineEvent, WaveRecord } from '../artifacts/records/wave';
+import type { CriterionResult } from '../artifacts/records/judgement';
 import type { CheckpointStatus, RollbackStatus, WaveStatus } from '../model/status';
 import { expectedInstances, rollbackTarget } from '../model/instance';
 import { alertRecordsOf, operatorActionsOf } from './status-alerts';

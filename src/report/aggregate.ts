@@ -1,8 +1,10 @@
 // The checkpoint folders' JSON documents: comparison.json (test vs control at a checkpoint) and
 // aggregate_metrics.json (the checkpoints aggregated). Pure: records in, objects out.
 import { checkpointFolder } from '../artifacts/layout';
-import { FILE_SCHEMA_VERSION } from '../artifacts/schema';
-import type { CheckpointRecord, MonitorSample, WaveRecord } from '../artifacts/types';
+import { FILE_SCHEMA_VERSION } from '../artifacts/records/common';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { WaveRecord } from '../artifacts/records/wave';
 import type { Plan } from '../plan/schema';
 import { compareCheckpoints } from './compare';
 import { isNum, num } from './format';

@@ -2,7 +2,8 @@
 // canvas, no browser). Times are UTC so the same data draws the same file on any machine.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { CheckpointRecord, MonitorSample } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
 import type { Plan } from '../plan/schema';
 import { MiB, isNum, num } from './format';
 import { comparisonOf, roleSummary } from './rollup';

@@ -4,8 +4,11 @@
 // writes them (artifacts/checkpoint.ts lays them out).
 import { BASE_FILES } from '../artifacts/layout';
 import { toJson } from '../artifacts/json';
-import { SUMMARY_SCHEMA_VERSION, summarySchema, type SummaryFile } from '../artifacts/schema';
-import type { CheckpointRecord, MonitorSample, WaveRecord } from '../artifacts/types';
+import { SUMMARY_SCHEMA_VERSION } from '../artifacts/records/common';
+import { summarySchema, type SummaryFile } from '../artifacts/records/summary';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { WaveRecord } from '../artifacts/records/wave';
 import { check } from '../artifacts/validate';
 import type { Plan } from '../plan/schema';
 import { renderAggregateMetrics, renderComparisonJson } from './aggregate';

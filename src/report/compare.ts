@@ -1,7 +1,7 @@
 // Checkpoint comparison (the spec's compare-checkpoints): the same metrics at each checkpoint,
 // deltas, direction (improving / degrading / stable), and significance where counts allow a test.
 // What each row is about (unit, better direction, noise floor) is the metric registry's.
-import type { CheckpointRecord } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
 import type { Plan } from '../plan/schema';
 import { comparedQuantity, metricFacts, noiseFloor, type MetricName, type MetricUnit } from '../plan/metrics';
 import { comparisonRowUnit } from '../observe/control-comparison';

@@ -2,7 +2,7 @@
 // bytes on every machine), and a missing value always says why.
 import { formatDuration } from '../plan/duration';
 import { isNum } from '../plan/units';
-import type { Reading } from '../artifacts/types';
+import type { Reading } from '../artifacts/records/common';
 import type { RuleOutcome } from '../model/rule-result';
 
 export { isNum, MiB } from '../plan/units';

@@ -1,6 +1,9 @@
 // The markdown tables and sections the report and the decision document share. Pure: records in,
 // lines out.
-import type { AlertRecord, CheckpointRecord, CriterionResult, OperatorAction, TimelineEvent, WaveRecord } from '../artifacts/types';
+import type { AlertRecord, OperatorAction } from '../artifacts/records/alerts';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { CriterionResult } from '../artifacts/records/judgement';
+import type { TimelineEvent, WaveRecord } from '../artifacts/records/wave';
 import { nextWaveLabel } from '../plan/next-wave';
 import { instanceKey } from '../model/instance';
 import { comparisonRowFormat, type CheckpointComparison } from './compare';

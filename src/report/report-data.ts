@@ -1,6 +1,9 @@
 // What the wave's documents are rendered from: the stored records, read by the activity that writes
 // the reports (activities/write-reports.ts), so that rendering here stays text in, text out.
-import type { AlertLogEntry, CheckpointRecord, MonitorSample, WaveRecord } from '../artifacts/types';
+import type { AlertLogEntry } from '../artifacts/records/alerts';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { WaveRecord } from '../artifacts/records/wave';
 import type { Plan } from '../plan/schema';
 
 export interface ReportData {

@@ -1,7 +1,7 @@
 // The report document (and a final checkpoint's final_analysis.md): the spec's five sections.
 // Pure: the stored records in, markdown out; charts are referenced by their store paths.
 import { checkpointFolder, checkpointPath, relativeLink } from '../artifacts/layout';
-import type { CheckpointRecord } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
 import { waveCriteria } from '../judge/wave-analysis';
 import { nextWaveLabel } from '../plan/next-wave';
 import { compareCheckpoints } from './compare';

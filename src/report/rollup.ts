@@ -1,15 +1,13 @@
 // Figures derived from a checkpoint record: the per-role rollup, the headline metrics of the emails
 // and summary.json, error types over instances, and the judge's test-vs-control comparison. Pure
 // functions of the record.
-import type {
-  AgentInstanceRecord,
-  CheckpointRecord,
-  ControlComparison,
-  ProbeRecord,
-  Reading,
-  Role,
-} from '../artifacts/types';
-import type { RoleSummary } from '../artifacts/schema';
+import type { AgentInstanceRecord } from '../artifacts/records/agents';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { ControlComparison } from '../artifacts/records/judgement';
+import type { ProbeRecord } from '../artifacts/records/nats';
+import type { Reading } from '../artifacts/records/common';
+import type { Role } from '../model/vocabulary';
+import type { RoleSummary } from '../artifacts/records/summary';
 import { isNum, num } from './format';
 import { instanceKey } from '../model/instance';
 

@@ -1,6 +1,7 @@
 // Time series from the monitor samples (one per tick): what the hourly trends, trends.txt, the
 // charts and the watch screen draw.
-import type { MonitorSample, Role } from '../artifacts/types';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { Role } from '../model/vocabulary';
 import { isNum } from './format';
 import { max, sum } from './stats';
 import { memoryGrowth } from '../judge/trends';

@@ -1,7 +1,8 @@
 // The plain-text files of a checkpoint folder (errors.log, nats_sampling.txt, analysis.txt) and the
 // blocks trends.txt shares. Pure functions of their inputs: a retried write produces the same bytes.
 import { errorLine, escapeLine } from '../artifacts/errors-log';
-import type { CheckpointRecord, CriterionResult } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { CriterionResult } from '../artifacts/records/judgement';
 import { instanceKey } from '../model/instance';
 import type { Plan } from '../plan/schema';
 import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';

@@ -1,6 +1,8 @@
 // The trend texts: trends.txt of a checkpoint and the hourly trend files, with their sparkline
 // blocks. Pure functions of the samples and records: a retried write produces the same bytes.
-import type { CheckpointRecord, MonitorSample, Role } from '../artifacts/types';
+import type { CheckpointRecord } from '../artifacts/records/checkpoint';
+import type { MonitorSample } from '../artifacts/records/monitor';
+import type { Role } from '../model/vocabulary';
 import { steadyGrowth } from '../judge/wave-analysis';
 import { instanceKey } from '../model/instance';
 import type { Plan } from '../plan/schema';

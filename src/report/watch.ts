@@ -1,5 +1,5 @@
 // The terminal `watch` screen: one compact frame of text per refresh (the CLI clears and redraws).
-import type { MonitorSample } from '../artifacts/types';
+import type { MonitorSample } from '../artifacts/records/monitor';
 import { VERDICT_MARK, fmtDur, fmtMs, fmtPct, fmtTime } from './format';
 import { tickSeries } from './series';
 import { labelledSparkline } from './sparkline';

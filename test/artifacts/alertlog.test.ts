@@ -5,7 +5,7 @@ import { LocalArtifactStore } from '../../src/artifacts/store';
 import { alertLogEntry, alertsFromLog, appendAlertLog, readAlertLog } from '../../src/artifacts/alertlog';
 import { listHours, readMonitorSamples } from '../../src/artifacts/hourly';
 import { writeHourlyTrend } from '../../src/activities/write-reports';
-import type { AlertRecord } from '../../src/artifacts/types';
+import type { AlertRecord } from '../../src/artifacts/records/alerts';
 import { makeSamples, START, wave2Plan } from './fixtures';
 
 const plan = wave2Plan();

@@ -1,16 +1,14 @@
 // Realistic records for a Wave 2 run over plans/wave2.yaml (3 hosts × 2 agents under test + 2 control).
 import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
-import type {
-  AgentInstanceRecord,
-  CheckpointRecord,
-  CriterionResult,
-  HostRecord,
-  MonitorSample,
-  ProbeRecord,
-  Reading,
-  WaveRecord,
-} from '../../src/artifacts/types';
+import type { AgentInstanceRecord } from '../../src/artifacts/records/agents';
+import type { CheckpointRecord } from '../../src/artifacts/records/checkpoint';
+import type { CriterionResult } from '../../src/artifacts/records/judgement';
+import type { HostRecord } from '../../src/artifacts/records/hosts';
+import type { MonitorSample } from '../../src/artifacts/records/monitor';
+import type { ProbeRecord } from '../../src/artifacts/records/nats';
+import type { Reading } from '../../src/artifacts/records/common';
+import type { WaveRecord } from '../../src/artifacts/records/wave';
 import { evaluateRule } from '../../src/judge/rules';
 import { checkpointVerdict, checkpointVerdictReason } from '../../src/judge/verdict';
 import { judgeHeadline } from '../../src/judge/headline';

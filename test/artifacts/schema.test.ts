@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonSchemas } from '../../src/artifacts/schema';
+import { jsonSchemas } from '../../src/artifacts/json-schemas';
 import { LocalArtifactStore } from '../../src/artifacts/store';
 import { writeCheckpoint } from '../../src/activities/write-reports';
 import { writeWaveRecord } from '../../src/artifacts/wave';

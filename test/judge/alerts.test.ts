@@ -1,6 +1,7 @@
 import { acknowledgeAlert, alertViews, emptyAlertState, stepAlerts, type AlertEvaluation, type AlertState } from '../../src/judge/alerts';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
-import { measure, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measure/context';
 import { ctx, healthyHistory, HOUR, last, MIN, plan, START, TICK } from './fixtures';
 
 const ev = (rule: string, status: AlertEvaluation['status'], over: Partial<AlertEvaluation> = {}): AlertEvaluation => {

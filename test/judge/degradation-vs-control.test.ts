@@ -1,6 +1,7 @@
 // Degradation counts against the wave's own baseline *and* the control agents (product.md): when the
 // control agents slow down just as much over the same time, the agents under test are not to blame.
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { checkpointAt, ctx, healthyHistory } from './fixtures';
 import type { Observation } from '../../src/judge/observations';
 

@@ -1,7 +1,8 @@
 // One unreadable host must not blind the error-rate rollback (issue 12, decisions-turn2 Trust): the
 // rate is errors ÷ messages over the hosts read, the hosts not read are named in the evidence, and
 // the criterion is inconclusive only when no host was read.
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { decideRollback } from '../../src/judge/rollback-decision';
 import { toObservation } from '../../src/observe';
 import type { Observation } from '../../src/judge/observations';

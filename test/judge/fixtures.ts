@@ -3,7 +3,7 @@
 import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
 import type { AgentSample, CheckpointObservation, Observation, ProbeObservation, TickObservation } from '../../src/judge/observations';
-import type { JudgeContext } from '../../src/judge/measurements';
+import type { JudgeContext } from '../../src/judge/measure/context';
 
 export const plan: Plan = loadPlan(`${__dirname}/../../plans/wave2.yaml`);
 export const START = Date.parse('2026-01-23T12:00:00Z');

@@ -1,7 +1,8 @@
 // A host whose clock is off: its ActiveEnterTimestamp is on its own clock, monitoring start and sample
 // times on the worker's. With the offset measured in the same command, a unit started just before
 // monitoring is not a restart on a host ahead, and a real restart is not hidden on a host behind.
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import type { AgentSample, Observation } from '../../src/judge/observations';
 import { ctx, healthyHistory, HOUR, MIN, START, testAgents } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { memoryGrowth } from '../../src/judge/trends';
 import { instanceSeries } from '../../src/report/series';
-import type { MonitorSample } from '../../src/artifacts/types';
+import type { MonitorSample } from '../../src/artifacts/records/monitor';
 
 const MiB = 1024 * 1024;
 const START = Date.parse('2026-01-23T12:00:00Z');

@@ -1,7 +1,8 @@
 // One test per rule of plans/wave2.yaml (criteria, alert rules, rollback criteria): on crafted data
 // each rule passes on a healthy wave, fails (or, for alert and rollback rules, fires) when its data
 // is broken, and is inconclusive when its data is missing — never a pass without data.
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { evaluateRule } from '../../src/judge/rules';
 import { forRollback } from '../../src/judge/rollback-decision';
 import type { PlanRule } from '../../src/plan/schema';

@@ -1,7 +1,8 @@
 // Probe loss rolls the wave back only when it is real (issue 12, decisions-turn2 Trust): the
 // collector's re-probe of the agent lost too, and its loss share is above the control agents' in the
 // same observation. Loss on test and control alike is a rig/NATS warning. Crafted data on the tick.
-import { measure, TEST_SCOPE, CONTROL_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE, CONTROL_SCOPE } from '../../src/judge/measure/context';
 import { decideRollback } from '../../src/judge/rollback-decision';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import type { Observation, ProbeObservation } from '../../src/judge/observations';

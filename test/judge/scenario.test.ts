@@ -3,7 +3,8 @@
 // (hold policy) with the evidence; control agents never trigger it; verdicts and waivers.
 import { emptyAlertState, stepAlerts, type AlertState } from '../../src/judge/alerts';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
-import { measure, measureAll, tickMetrics, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure, measureAll, tickMetrics } from '../../src/judge/measure';
+import { CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measure/context';
 import { decideRollback, effectiveAction } from '../../src/judge/rollback-decision';
 import { applyWaivers, judgeCheckpoint, judgeWave, validateWaiver, type CheckpointJudgement } from '../../src/judge/verdict';
 import type { CheckpointObservation, Observation } from '../../src/judge/observations';

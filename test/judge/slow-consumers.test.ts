@@ -1,6 +1,7 @@
 // nats.slow_consumers, the metric added through the registry: the NATS server's slow-consumer count
 // (/varz, collected every tick) from the collection to the observation to a plan rule.
-import { measure, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measure/context';
 import { evaluateRule } from '../../src/judge/rules';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { parseStoredPlan } from '../../src/plan/load';

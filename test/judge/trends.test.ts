@@ -1,7 +1,8 @@
 import { compareCheckpointLatency, memoryLeak, trendReport } from '../../src/judge/trends';
 import { downtimeIntervals, restartEvents, unionLength, type TimedSample } from '../../src/judge/uptime';
 import { coverWindows, selectWindow } from '../../src/judge/windows';
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { ctx, GiB, healthyHistory, HOUR, MIN, MiB, plan, START, TICK } from './fixtures';
 
 const sample = (at: number, over: Partial<TimedSample> = {}): TimedSample => ({

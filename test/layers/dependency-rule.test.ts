@@ -42,14 +42,14 @@ const CLEAN: Record<string, string> = {
   'src/plan/schema.ts': "import type { S } from '../model/status';\nexport type P = S;\n",
   'src/collect/source.ts': "import type { P } from '../plan/schema';\nexport const collect = (p: P) => p;\n",
   'src/judge/stats.ts': 'export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;\n',
-  'src/judge/measurements.ts': "import { mean } from './stats';\nexport const measure = (xs: number[]) => mean(xs);\n",
+  'src/judge/measure/index.ts': "import { mean } from '../stats';\nexport const measure = (xs: number[]) => mean(xs);\n",
   'src/judge/alerts.ts': "import type { S } from '../model/status';\nexport const step = (s: S) => s;\n",
-  'src/observe/map.ts': "import { collect } from '../collect/source';\nimport { measure } from '../judge/measurements';\nexport const observe = () => [collect, measure];\n",
-  'src/artifacts/types.ts': "import type { S } from '../model/status';\nexport type Rec = S;\n",
-  'src/artifacts/store.ts': "import { observe } from '../observe/map';\nimport type { Rec } from './types';\nexport const write = (r: Rec) => [r, observe];\n",
-  'src/report/render.ts': "import type { Rec } from '../artifacts/types';\nexport const render = (r: Rec) => String(r);\n",
+  'src/observe/map.ts': "import { collect } from '../collect/source';\nimport { measure } from '../judge/measure';\nexport const observe = () => [collect, measure];\n",
+  'src/artifacts/records/rec.ts': "import type { S } from '../../model/status';\nexport type Rec = S;\n",
+  'src/artifacts/store.ts': "import { observe } from '../observe/map';\nimport type { Rec } from './records/rec';\nexport const write = (r: Rec) => [r, observe];\n",
+  'src/report/render.ts': "import type { Rec } from '../artifacts/records/rec';\nexport const render = (r: Rec) => String(r);\n",
   'src/activities/index.ts': "import { render } from '../report/render';\nimport { write } from '../artifacts/store';\nexport const acts = { render, write };\n",
-  'src/workflows/wave.ts': "import { step } from '../judge/alerts';\nimport type { acts } from '../activities';\nimport type { measure } from '../judge/measurements';\nexport type A = typeof acts | typeof measure;\nexport const wave = step;\n",
+  'src/workflows/wave.ts': "import { step } from '../judge/alerts';\nimport type { acts } from '../activities';\nimport type { measure } from '../judge/measure';\nexport type A = typeof acts | typeof measure;\nexport const wave = step;\n",
   'src/sim/fleet.ts': 'export const fleet = 1;\n',
   'src/cli/main.ts': "import { fleet } from '../sim/fleet';\nimport { wave } from '../workflows/wave';\nexport const main = [fleet, wave];\n",
 };
@@ -98,9 +98,9 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
 
 describe('workflow bundle (.dependency-cruiser-bundle.cjs)', () => {
   test('statistics reached through the alert state machine fail, with the path', () => {
-    const dir = project({ ...CLEAN, 'src/judge/alerts.ts': "import { measure } from './measurements';\nexport const step = measure;\n" });
+    const dir = project({ ...CLEAN, 'src/judge/alerts.ts': "import { measure } from './measure';\nexport const step = measure;\n" });
     expect(violations(dir, BUNDLE, 'src/workflows')).toEqual([
-      'workflow-bundle-no-statistics: src/workflows/wave.ts → src/judge/measurements.ts',
+      'workflow-bundle-no-statistics: src/workflows/wave.ts → src/judge/measure/index.ts',
       'workflow-bundle-no-statistics: src/workflows/wave.ts → src/judge/stats.ts',
     ]);
   });
@@ -131,7 +131,7 @@ describe('the real tree', () => {
     expect(violations(dir, BUNDLE, 'src/workflows')).toEqual([]);
     // the alert state machine reaching for the measurements again (as it did before the split)
     const alerts = join(dir, 'src', 'judge', 'alerts.ts');
-    writeFileSync(alerts, `${readFileSync(alerts, 'utf8')}\nexport { measure } from './measurements';\n`);
-    expect(violations(dir, BUNDLE, 'src/workflows')).toContain('workflow-bundle-no-statistics: src/workflows/index.ts → src/judge/measurements.ts');
+    writeFileSync(alerts, `${readFileSync(alerts, 'utf8')}\nexport { measure } from './measure';\n`);
+    expect(violations(dir, BUNDLE, 'src/workflows')).toContain('workflow-bundle-no-statistics: src/workflows/index.ts → src/judge/measure/index.ts');
   });
 });

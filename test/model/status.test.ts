@@ -5,7 +5,7 @@ import { loadPlan } from '../../src/plan/load';
 import type { Plan } from '../../src/plan/schema';
 import { WaveState, type WaveInput } from '../../src/workflows/wave-state';
 import { waveStatusSchema, type WaveStatus } from '../../src/model/status';
-import { alertSchema, operatorActionSchema } from '../../src/artifacts/schema';
+import { alertSchema, operatorActionSchema } from '../../src/artifacts/records/alerts';
 import { alertRecordsOf, operatorActionsOf } from '../../src/observe/status-alerts';
 import type { AlertEvaluation } from '../../src/judge/alerts';
 import type { RuleResult } from '../../src/model/rule-result';

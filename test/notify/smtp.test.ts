@@ -11,7 +11,7 @@ import { smtpSettingsFromEnv } from '../../src/notify/settings';
 import { sendNotification, MailSendError } from '../../src/notify/send';
 import { checkpointNotification, finalNotification, incidentNotification } from '../../src/notify/notifications';
 import { notificationMessageId } from '../../src/notify/templates';
-import type { AlertRecord } from '../../src/artifacts/types';
+import type { AlertRecord } from '../../src/artifacts/records/alerts';
 import { makeRecord, makeWave, wave2Plan } from '../artifacts/fixtures';
 
 const plan = wave2Plan();

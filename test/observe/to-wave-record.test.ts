@@ -7,7 +7,7 @@ import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { MemoryArtifactStore } from '../../src/artifacts/store';
 import { collectionOfCheckpoint } from '../../src/artifacts/layout';
 import { writeWaveRecord } from '../../src/artifacts/wave';
-import { alertLogEntrySchema } from '../../src/artifacts/schema';
+import { alertLogEntrySchema } from '../../src/artifacts/records/alerts';
 import { validate } from '../artifacts/jsonschema';
 import { H, START, wave2Plan } from './fixtures';
 

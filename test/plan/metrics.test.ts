@@ -1,5 +1,6 @@
 import { FLEET_METRICS, METRIC_NAMES, METRIC_REGISTRY, METRICS, PER_AGENT_METRICS, noiseFloor, unitOf } from '../../src/plan/metrics';
-import { measure, TEST_SCOPE } from '../../src/judge/measurements';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { healthyHistory, HOUR, plan, START } from '../judge/fixtures';
 
 describe('the metric registry', () => {

@@ -4,7 +4,7 @@ import { renderComparisonJson } from '../../src/report/aggregate';
 import { renderHourly } from '../../src/report/trends-text';
 import { comparedQuantity, metricFacts, noiseFloor } from '../../src/plan/metrics';
 import { makeRecord, wave2Plan } from '../artifacts/fixtures';
-import type { CheckpointRecord } from '../../src/artifacts/types';
+import type { CheckpointRecord } from '../../src/artifacts/records/checkpoint';
 
 const plan = wave2Plan();
 const MiB = 1024 * 1024;

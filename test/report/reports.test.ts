@@ -6,7 +6,8 @@ import { LocalArtifactStore } from '../../src/artifacts/store';
 import { appendAlertLog, alertLogEntry } from '../../src/artifacts/alertlog';
 import { regenerateReports, writeCheckpoint, writeFinalReports, writeHourlyTrend } from '../../src/activities/write-reports';
 import { chartDefs, renderSvg } from '../../src/report/charts';
-import type { CheckpointRecord, WaveRecord } from '../../src/artifacts/types';
+import type { CheckpointRecord } from '../../src/artifacts/records/checkpoint';
+import type { WaveRecord } from '../../src/artifacts/records/wave';
 import { makeRecord, makeSamples, makeWave, START, wave2Plan } from '../artifacts/fixtures';
 
 const plan = wave2Plan();

@@ -21,9 +21,6 @@ import { COMPARE_MEASURES } from './compare';
 import { CLUSTER_MEASURES } from './clusters';
 import { expectedInstances } from '../../model/instance';
 
-export { MEASURE_DEFAULTS, TEST_SCOPE, CONTROL_SCOPE } from './context';
-export type { JudgeContext, MeasureOptions, Scope } from './context';
-
 const METRIC_FUNCTIONS: Measures = {
   ...AGENT_MEASURES,
   ...CLUSTER_MEASURES,
