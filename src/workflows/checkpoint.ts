@@ -6,11 +6,11 @@ import { failureText, now, type WaveRun } from './run';
 
 type Place = Pick<CheckpointInput, 'checkpoint' | 'folder' | 'criteriaOf' | 'dueAtMs' | 'next'>;
 
-/** `seq` is taken before the first await: collections are numbered in the order they are asked for. */
+/** `seq` is taken before the first await: collections are numbered in the order they are asked for. The waivers come with the collection input (run.ts). */
 async function checkpointInput(run: WaveRun, place: Place): Promise<CheckpointInput> {
   const { w } = run;
   const seq = w.nextSeq();
-  return { ...(await run.collectInput(seq)), ...place, waivers: w.status.waivers, status: { alerts: w.status.alerts, operatorActions: w.status.operatorActions } };
+  return { ...(await run.collectInput(seq)), ...place, status: { alerts: w.status.alerts, operatorActions: w.status.operatorActions } };
 }
 
 export async function runCheckpoint(run: WaveRun, index: number): Promise<void> {

@@ -143,12 +143,15 @@ test('updates: bad arguments are refused by the validator and leave no trace; ex
     expect(seen[0]).toEqual(expect.objectContaining({ folder: 'manual-1', criteriaOf: 'T+1h', next: { name: 'T+1h', dueAt: before.checkpoints[0].dueAt } }));
     const waived = await handle.executeUpdate('waiveCriterion', { args: [{ criterion: 'publish-time', reason: 'measured elsewhere', by: 'erin' }] });
     expect(waived).toEqual({ criterion: 'publish-time', outcomeBefore: null });
+    // the next collection is judged with the waiver (it travels in the collection input)
+    await handle.executeUpdate('collectNow', { args: [{ reason: 'after the waiver', by: 'erin' }] });
+    expect(seen[1].waivers).toEqual([{ criterion: 'publish-time', reason: 'measured elsewhere', by: 'erin', at: expect.any(String) }]);
 
     await handle.signal('abort', { because: 'typo' } as never);
     const s = await waitForStatus(h.c, id, (x) => x.operatorActions.some((a) => a.kind === 'abort'));
     expect(s.phase).toBe('monitoring');
     expect(s.operatorActions.find((a) => a.kind === 'abort')).toEqual(expect.objectContaining({ accepted: false, note: expect.stringMatching(/unknown field\(s\): because/) }));
-    expect(s.operatorActions.map((a) => a.kind)).toEqual(['extendWave', 'collectNow', 'waiveCriterion', 'abort']);
+    expect(s.operatorActions.map((a) => a.kind)).toEqual(['extendWave', 'collectNow', 'waiveCriterion', 'collectNow', 'abort']);
     expect(s.waivers).toEqual([expect.objectContaining({ criterion: 'publish-time', by: 'erin' })]);
     await handle.signal('abort', { reason: 'test over' });
     await result();
