@@ -44,18 +44,18 @@ export async function rewriteCheckpointFiles(store: ArtifactStore, plan: Plan, r
 
 async function writeDataFiles(store: ArtifactStore, plan: Plan, record: CheckpointRecord): Promise<void> {
   const path = (f: string) => checkpointPath(plan, record.checkpoint, record.collection, f);
-  const collectedAt = record.finishedAt;
-  const { wave, checkpoint, collection } = record;
+  // the detail files' shared header (records/summary.ts detailFileHeader), after each file's name
+  const header = { schemaVersion: FILE_SCHEMA_VERSION, wave: record.wave, checkpoint: record.checkpoint, collection: record.collection, collectedAt: record.finishedAt };
   await store.write(
     path('agent_status.json'),
-    toJson(check(agentStatusFileSchema, { schema: 'wavewatch.agent-status', schemaVersion: FILE_SCHEMA_VERSION, wave, checkpoint, collection, collectedAt, agents: record.agents }, 'agent_status.json')),
+    toJson(check(agentStatusFileSchema, { schema: 'wavewatch.agent-status', ...header, agents: record.agents }, 'agent_status.json')),
   );
   await store.write(
     path('system_metrics.json'),
     toJson(
       check(
         systemMetricsFileSchema,
-        { schema: 'wavewatch.system-metrics', schemaVersion: FILE_SCHEMA_VERSION, wave, checkpoint, collection, collectedAt, natsServerReachable: record.nats.serverReachable, hosts: record.hosts },
+        { schema: 'wavewatch.system-metrics', ...header, natsServerReachable: record.nats.serverReachable, hosts: record.hosts },
         'system_metrics.json',
       ),
     ),

@@ -46,6 +46,11 @@ describe('what the writers write parses with the records’ schemas', () => {
       expect({ file, issues: r.error?.issues ?? [] }).toEqual({ file, issues: [] });
     }
     expect(waveFileSchema.safeParse(await json(`${dir}/wave.json`)).error?.issues ?? []).toEqual([]);
+    // the shared header comes first, in this order (records/common.ts fileHeader, records/summary.ts detailFileHeader)
+    const detailHeader = ['schema', 'schemaVersion', 'wave', 'checkpoint', 'collection', 'collectedAt'];
+    expect(Object.keys(await json(`${dir}/T+6h/agent_status.json`))).toEqual([...detailHeader, 'agents']);
+    expect(Object.keys(await json(`${dir}/T+6h/system_metrics.json`))).toEqual([...detailHeader, 'natsServerReachable', 'hosts']);
+    expect(Object.keys(await json(`${dir}/T+6h/summary.json`)).slice(0, 2)).toEqual(['schema', 'schemaVersion']);
     const line = (await store.read(plan.output.alertLog))!.trim();
     expect(alertLogEntrySchema.safeParse(JSON.parse(line)).error?.issues ?? []).toEqual([]);
   });

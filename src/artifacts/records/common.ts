@@ -17,6 +17,15 @@ export const FILE_SCHEMA_VERSION = 1 as const;
 export { checkpointVerdictSchema, count, iso, roleSchema } from '../../model/fields';
 export type { CheckpointVerdict, Role };
 
+/**
+ * The first two fields of every JSON file wavewatch writes (summary.json, agent_status.json,
+ * system_metrics.json, hourly/T+NNh.json, wave.json): the format's name and version, so a reader can
+ * tell what a file holds before reading it. Spread first into the file's z.object (or `.extend`ed).
+ */
+export function fileHeader<N extends string, V extends number>(name: N, version: V) {
+  return { schema: z.literal(name), schemaVersion: z.literal(version) };
+}
+
 /** A measured number, or null with the reason it is missing. */
 export const readingSchema = z
   .union([

@@ -1,7 +1,7 @@
 // One sample of the continuous monitor (one tick), for the hourly trends and the charts, and the
 // hourly data file (<output.dir>/hourly/T+NNh.json) that keeps an hour's samples.
 import { z } from 'zod';
-import { count, FILE_SCHEMA_VERSION, iso, roleSchema } from './common';
+import { count, FILE_SCHEMA_VERSION, fileHeader, iso, roleSchema } from './common';
 
 export const monitorSampleSchema = z
   .object({
@@ -49,8 +49,7 @@ export type MonitorSample = z.infer<typeof monitorSampleSchema>;
 /** hourly/T+NNh.json: the monitor samples of one plan hour. */
 export const hourlyFileSchema = z
   .object({
-    schema: z.literal('wavewatch.hourly'),
-    schemaVersion: z.literal(FILE_SCHEMA_VERSION),
+    ...fileHeader('wavewatch.hourly', FILE_SCHEMA_VERSION),
     wave: z.string(),
     waveId: z.string(),
     hour: z.number().int().min(1),

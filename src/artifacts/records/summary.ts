@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { agentInstanceSchema } from './agents';
 import { alertSchema, operatorActionSchema } from './alerts';
-import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, iso, readingSchema, roleSchema, SUMMARY_SCHEMA_VERSION } from './common';
+import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, fileHeader, iso, readingSchema, roleSchema, SUMMARY_SCHEMA_VERSION } from './common';
 import { hostSchema } from './hosts';
 import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
@@ -36,8 +36,7 @@ export type RoleSummary = z.infer<typeof roleSummarySchema>;
 /** summary.json: the checkpoint's aggregated metrics (everything except per-instance and per-host detail). */
 export const summarySchema = z
   .object({
-    schema: z.literal('wavewatch.checkpoint-summary'),
-    schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+    ...fileHeader('wavewatch.checkpoint-summary', SUMMARY_SCHEMA_VERSION),
     wave: z.string().min(1),
     waveId: z.string().min(1),
     checkpoint: z.string(),
@@ -78,14 +77,14 @@ export const summarySchema = z
   .meta({ title: 'wavewatch checkpoint summary.json', description: 'Aggregated metrics of one checkpoint of a monitored deployment wave.' });
 export type SummaryFile = z.infer<typeof summarySchema>;
 
+/** The header of a checkpoint's detail files (agent_status.json, system_metrics.json): which collection of which checkpoint, collected when. */
+function detailFileHeader<N extends string>(name: N) {
+  return { ...fileHeader(name, FILE_SCHEMA_VERSION), wave: z.string(), checkpoint: z.string(), collection: count, collectedAt: iso };
+}
+
 export const agentStatusFileSchema = z
   .object({
-    schema: z.literal('wavewatch.agent-status'),
-    schemaVersion: z.literal(FILE_SCHEMA_VERSION),
-    wave: z.string(),
-    checkpoint: z.string(),
-    collection: count,
-    collectedAt: iso,
+    ...detailFileHeader('wavewatch.agent-status'),
     agents: z.array(agentInstanceSchema),
   })
   .strict()
@@ -94,12 +93,7 @@ export type AgentStatusFile = z.infer<typeof agentStatusFileSchema>;
 
 export const systemMetricsFileSchema = z
   .object({
-    schema: z.literal('wavewatch.system-metrics'),
-    schemaVersion: z.literal(FILE_SCHEMA_VERSION),
-    wave: z.string(),
-    checkpoint: z.string(),
-    collection: count,
-    collectedAt: iso,
+    ...detailFileHeader('wavewatch.system-metrics'),
     natsServerReachable: z.boolean().nullable(),
     hosts: z.array(hostSchema),
   })

@@ -1,7 +1,7 @@
 // The wave as a whole: written to <output.dir>/wave.json, the source of the decision document and report.
 import { z } from 'zod';
 import { alertSchema, operatorActionSchema } from './alerts';
-import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, iso } from './common';
+import { checkpointVerdictSchema, count, FILE_SCHEMA_VERSION, fileHeader, iso } from './common';
 import { criterionSchema } from './judgement';
 import { wavePhaseSchema, waveVerdictSchema } from '../../model/fields';
 
@@ -93,7 +93,7 @@ export type WaveRecord = z.infer<typeof waveRecordSchema>;
 
 /** wave.json: the wave record plus the file's identity. */
 export const waveFileSchema = waveRecordSchema
-  .extend({ schema: z.literal('wavewatch.wave'), schemaVersion: z.literal(FILE_SCHEMA_VERSION) })
+  .extend(fileHeader('wavewatch.wave', FILE_SCHEMA_VERSION))
   .strict()
   .meta({ title: 'wavewatch wave.json' });
 export type WaveFile = z.infer<typeof waveFileSchema>;
