@@ -7,34 +7,15 @@ import { loadPlan } from '../../src/plan/load';
 import { DemoProgress } from '../../src/cli/demo/progress';
 import { demoOutputs } from '../../src/cli/demo/outcome';
 import type { WaveStatus } from '../../src/model/status';
+import { firstStatus, iso } from '../../src/workflows/wave-input';
 
+const PLAN = loadPlan(join(__dirname, '../../plans/local.yaml')); // checkpoints at 1, 6, 12 and 24 h
 const START = Date.UTC(2025, 0, 1);
-const iso = (ms: number) => new Date(ms).toISOString();
 const SCALE = 720; // 1 h of plan time = 5 s
 
+/** A wave of plans/local.yaml as the workflow starts it (firstStatus), T+1h next, then `change`. */
 function status(change: (s: WaveStatus) => void = () => undefined): WaveStatus {
-  const s: WaveStatus = {
-    waveId: 'w',
-    wave: 'wave2-local',
-    phase: 'monitoring',
-    verdict: null,
-    paused: false,
-    policy: 'auto',
-    timeScale: SCALE,
-    startAt: iso(START),
-    endsAt: iso(START + 120_000),
-    nextCheckpoint: { name: 'T+1h', dueAt: iso(START + 5000) },
-    checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'].map((name, i) => ({ name, dueAt: iso(START + [5, 30, 60, 120][i] * 1000), ranAt: null, verdict: null, criteria: [], artifactsDir: null })),
-    interim: { ticks: 0, skippedTicks: 0, lastTickAt: null, agentsActive: null, lastTickNote: null, firing: [] },
-    alerts: [],
-    rollback: { requested: false, trigger: null, executed: false, startedAt: null, finishedAt: null, ok: null, steps: [], verification: null },
-    hold: null,
-    waivers: [],
-    operatorActions: [],
-    artifactsDir: null,
-    problems: [],
-    runs: 1,
-  } as unknown as WaveStatus;
+  const s: WaveStatus = { ...firstStatus({ plan: PLAN, waveId: 'w', startAtMs: START, timeScale: SCALE, policy: 'auto' }), nextCheckpoint: { name: 'T+1h', dueAt: iso(START + 5000) } };
   change(s);
   return s;
 }
@@ -113,12 +94,11 @@ test('output that is not a terminal gets a progress line every other plan hour',
 });
 
 test("a run's outputs: the plan's paths under the run folder", () => {
-  const plan = loadPlan(join(__dirname, '../../plans/local.yaml'));
-  expect(demoOutputs(plan, '/s/out/w1')).toEqual({
+  expect(demoOutputs(PLAN, '/s/out/w1')).toEqual({
     dir: '/s/out/w1/monitoring/checkpoints/wave2-local',
     alertLog: '/s/out/w1/monitoring/alerts/wave2-local.log',
     decisionDoc: '/s/out/w1/doc/deployment/SPRINT_5_3_WAVE_2_LOCAL_DECISION.md',
     reportDoc: '/s/out/w1/doc/deployment/SPRINT_5_3_WAVE_2_LOCAL_REPORT.md',
   });
-  expect(demoOutputs({ ...plan, output: { ...plan.output, dir: '/var/wave' } }, '/s/out/w1').dir).toBe('/s/out/w1/var/wave');
+  expect(demoOutputs({ ...PLAN, output: { ...PLAN.output, dir: '/var/wave' } }, '/s/out/w1').dir).toBe('/s/out/w1/var/wave');
 });
