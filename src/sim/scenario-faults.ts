@@ -87,10 +87,11 @@ function numberWith(value: string | number | undefined, suffix: RegExp): number 
   return Number.isFinite(n) ? n : null;
 }
 
-function percent(kind: string, example: string, value: string | number | undefined, allowZero = false): number | string {
+/** A percentage above 0 and at most 100 ("5%"), or the problem with `value`. */
+function percent(kind: string, example: string, value: string | number | undefined): number | string {
   const n = numberWith(value, /^(\d+(?:\.\d+)?)\s*%$/);
   if (n === null) return `${kind} takes a percentage like "${example}", got ${show(value)}`;
-  if (n > 100 || (!allowZero && n <= 0)) return `${kind} takes a percentage above 0 and at most 100, got ${show(value)}`;
+  if (n > 100 || n <= 0) return `${kind} takes a percentage above 0 and at most 100, got ${show(value)}`;
   return n;
 }
 

@@ -143,6 +143,8 @@ faults:
     'faults[10].value: host-down takes "refuse" (default: connections refused) or "hang" (accepted, never answered), got "maybe"',
     'faults[11].value: corrupt-payload needs a value like "10%"',
   ]);
+  // a share of nothing is refused like one above 100 (percent() has no zero-allowing mode)
+  expect(problems(`name: t\nfaults:\n  - { at: 1h, fault: drop-replies, value: 0% }\n`)).toEqual(['faults[0].value: drop-replies takes a percentage above 0 and at most 100, got "0%"']);
 });
 
 test('the structure: unknown fields, missing fields, wrong types, YAML errors, empty files', () => {
