@@ -1,44 +1,26 @@
 // A checkpoint's host collection for the 3-host Wave 2 plan against the simulated fleet: every
 // field of the issue, the health check, and samples compared over time.
-import { join } from 'node:path';
-import { startSimHosts, type SimHosts } from '../../src/sim/ssh-hosts';
-import { SshPool, sshPoolOptionsFromPlan } from '../../src/collect/hosts/ssh-pool';
 import { collectHosts } from '../../src/collect/hosts/collect';
 import { cursorKey } from '../../src/model/instance';
 import { runHealthCheck, formatHealthReport } from '../../src/collect/hosts/health-check';
 import { compareStatusSets } from '../../src/collect/hosts/samples';
 import { TIB } from '../../src/sim/sim-host';
-import type { Plan } from '../../src/plan/schema';
 import type { Collection } from '../../src/collect/wave-collection';
 import { toObservation } from '../../src/observe/to-observation';
 import { restartEvents, samplesByInstance } from '../../src/judge/uptime';
-import { testPlan, tempDir, pointAt } from './helpers';
+import { simHostsWithPool } from './helpers';
 
 describe('collectHosts on the simulated Wave 2 fleet', () => {
-  const tmp = tempDir();
-  let sim: SimHosts;
-  let plan: Plan;
-  let pool: SshPool;
-  beforeAll(async () => {
-    plan = testPlan(3);
-    sim = await startSimHosts({ plan, stateDir: join(tmp.dir, 'sim') });
-    pointAt(plan, sim);
-    pool = new SshPool(sshPoolOptionsFromPlan(plan, {}));
-  });
-  afterAll(async () => {
-    await pool?.close();
-    await sim?.stop();
-    tmp.cleanup();
-  });
+  const fleet = simHostsWithPool(3);
 
   test('every field, and the checkpoint files', async () => {
     const since = Date.now() - 60_000;
-    sim.model.errorBurst('dgx-1', 'network-expert', 3); // recurring type
-    sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'request 17 error: bad payload from 10.1.2.3:5000' }); // stdout error at info
-    sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'handled 120 messages' });
-    sim.model.addJournal('dgx-3', 'qa-expert', { priority: 3, message: 'old error', at: since - 5000 }); // before the window
-    sim.model.setGpus('dgx-3', null); // a host without nvidia-smi
-    const c = await collectHosts(pool, plan, { sinceMs: since });
+    fleet.sim.model.errorBurst('dgx-1', 'network-expert', 3); // recurring type
+    fleet.sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'request 17 error: bad payload from 10.1.2.3:5000' }); // stdout error at info
+    fleet.sim.model.addJournal('dgx-2', 'tdd-expert', { priority: 6, message: 'handled 120 messages' });
+    fleet.sim.model.addJournal('dgx-3', 'qa-expert', { priority: 3, message: 'old error', at: since - 5000 }); // before the window
+    fleet.sim.model.setGpus('dgx-3', null); // a host without nvidia-smi
+    const c = await collectHosts(fleet.pool, fleet.plan, { sinceMs: since });
 
     expect(c.unreachable).toEqual([]);
     expect(c.agents).toHaveLength(12);
@@ -84,32 +66,32 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
 
     // the next collection continues from the cursors: only new entries
     const cursors = Object.fromEntries(c.errors.map((e) => [cursorKey(e.host, e.agent), e.cursor]));
-    sim.model.errorBurst('dgx-1', 'network-expert', 1, { message: 'ERROR something new' });
-    const next = await collectHosts(pool, plan, { sinceMs: since, cursors, system: false });
+    fleet.sim.model.errorBurst('dgx-1', 'network-expert', 1, { message: 'ERROR something new' });
+    const next = await collectHosts(fleet.pool, fleet.plan, { sinceMs: since, cursors, system: false });
     const n1 = next.errors.find((e) => e.host === 'dgx-1' && e.agent === 'network-expert')!;
     expect(n1).toMatchObject({ entries: 1, errors: 1, fromCursor: e1.cursor });
     expect(next.errors.find((e) => e.host === 'dgx-2' && e.agent === 'tdd-expert')!).toMatchObject({ entries: 0, cursor: e2.cursor });
-    sim.model.setGpus('dgx-3', sim.model.host('dgx-1').gpus);
+    fleet.sim.model.setGpus('dgx-3', fleet.sim.model.host('dgx-1').gpus);
   });
 
   test('failures are errors with null values, never zeros', async () => {
-    sim.model.setSystemd('dgx-2', false);
-    const c = await collectHosts(pool, plan, { sinceMs: Date.now() - 1000 });
+    fleet.sim.model.setSystemd('dgx-2', false);
+    const c = await collectHosts(fleet.pool, fleet.plan, { sinceMs: Date.now() - 1000 });
     const a = c.agents.filter((x) => x.host === 'dgx-2');
     expect(a.every((x) => x.state === 'unknown' && x.exitCode === 127 && x.nRestarts === null && /not found/.test(x.error!))).toBe(true);
     const e = c.errors.filter((x) => x.host === 'dgx-2');
     expect(e.every((x) => x.errors === null && x.entries === null && x.exitCode === 127 && !!x.error)).toBe(true);
     expect(c.system.find((s) => s.host === 'dgx-2')!.load.value).not.toBeNull(); // the rest of the host still answers
     expect(c.unreachable).toEqual([]);
-    sim.model.setSystemd('dgx-2', true);
+    fleet.sim.model.setSystemd('dgx-2', true);
   });
 
   test('CPU %, restarts and uptime between two samples', async () => {
-    sim.model.setCpu('dgx-1', 'nix-expert', 0.5);
-    const a = await collectHosts(pool, plan, { sinceMs: Date.now(), errors: false, system: false });
+    fleet.sim.model.setCpu('dgx-1', 'nix-expert', 0.5);
+    const a = await collectHosts(fleet.pool, fleet.plan, { sinceMs: Date.now(), errors: false, system: false });
     await new Promise((r) => setTimeout(r, 1200));
-    sim.model.crash('dgx-3', 'network-expert');
-    const b = await collectHosts(pool, plan, { sinceMs: Date.now(), errors: false, system: false });
+    fleet.sim.model.crash('dgx-3', 'network-expert');
+    const b = await collectHosts(fleet.pool, fleet.plan, { sinceMs: Date.now(), errors: false, system: false });
     const d = compareStatusSets(a.agents, b.agents);
     const nix = d.find((x) => x.host === 'dgx-1' && x.agent === 'nix-expert')!;
     expect(nix.restarted).toBe(false);
@@ -123,13 +105,13 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
   test('hosts whose clocks are off: the offset is read with the units, and restarts are judged on the worker clock', async () => {
     const startMs = Date.now() - 10_000; // monitoring started 10 s ago
     // dgx-2 runs 5 min ahead; its agent was deployed 30 s before monitoring started
-    sim.model.setClockOffset('dgx-2', 5 * 60_000);
-    sim.model.unit('dgx-2', 'tdd-expert').activeEnterMs = startMs - 30_000;
+    fleet.sim.model.setClockOffset('dgx-2', 5 * 60_000);
+    fleet.sim.model.unit('dgx-2', 'tdd-expert').activeEnterMs = startMs - 30_000;
     // dgx-3 runs 5 min behind; its agent crashed and came back just now, after monitoring started
-    sim.model.setClockOffset('dgx-3', -5 * 60_000);
-    sim.model.crash('dgx-3', 'qa-expert');
+    fleet.sim.model.setClockOffset('dgx-3', -5 * 60_000);
+    fleet.sim.model.crash('dgx-3', 'qa-expert');
     try {
-      const hosts = await collectHosts(pool, plan, { sinceMs: startMs, errors: false, system: false });
+      const hosts = await collectHosts(fleet.pool, fleet.plan, { sinceMs: startMs, errors: false, system: false });
       for (const a of hosts.agents) {
         const expected = { 'dgx-1': 0, 'dgx-2': 300_000, 'dgx-3': -300_000 }[a.host]!;
         expect(a.hostClock).not.toBeNull();
@@ -143,7 +125,7 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
         kind: 'tick', name: null, seq: 1, startedAt: hosts.startedAt, finishedAt: hosts.finishedAt, windowStart: startMs, hosts,
         server: null, health: null, probes: null, sampling: null, missing: [],
       };
-      const obs = toObservation(plan, c);
+      const obs = toObservation(fleet.plan, c);
       expect(obs.agents.find((a) => a.host === 'dgx-2' && a.agent === 'tdd-expert')!.hostClock!.offsetMs).toBeGreaterThan(290_000);
       const byInst = samplesByInstance([obs], () => true);
       const events = (key: string) => restartEvents(byInst.get(key)!, startMs).map((e) => [e.kind, e.count]);
@@ -151,19 +133,19 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
       expect(events('qa-expert@dgx-3')).toEqual([['restart', 1]]); // a real restart, not hidden by the clock behind
       expect(events('tdd-expert@dgx-1')).toEqual([]);
     } finally {
-      sim.model.setClockOffset('dgx-2', 0);
-      sim.model.setClockOffset('dgx-3', 0);
+      fleet.sim.model.setClockOffset('dgx-2', 0);
+      fleet.sim.model.setClockOffset('dgx-3', 0);
     }
   });
 
   test('health check: text and JSON; problems are listed', async () => {
-    const ok = await runHealthCheck(plan, { pool });
+    const ok = await runHealthCheck(fleet.plan, { pool: fleet.pool });
     expect(ok.ok).toBe(true);
     expect(ok.hosts).toHaveLength(3);
     expect(ok.hosts[0].agents.map((a) => a.agent)).toEqual(['network-expert', 'tdd-expert', 'nix-expert', 'qa-expert']);
-    sim.model.stop('dgx-2', 'tdd-expert');
-    sim.model.setLoad('dgx-3', 3.5);
-    const r = await runHealthCheck(plan, { pool, agents: ['network-expert', 'tdd-expert'] });
+    fleet.sim.model.stop('dgx-2', 'tdd-expert');
+    fleet.sim.model.setLoad('dgx-3', 3.5);
+    const r = await runHealthCheck(fleet.plan, { pool: fleet.pool, agents: ['network-expert', 'tdd-expert'] });
     expect(r.ok).toBe(false);
     expect(r.hosts[0].agents.map((a) => a.agent)).toEqual(['network-expert', 'tdd-expert']);
     expect(r.problems).toEqual(['dgx-2: tdd-expert (test) is inactive', 'dgx-3: load 3.5 above 2']);
@@ -172,13 +154,13 @@ describe('collectHosts on the simulated Wave 2 fleet', () => {
     expect(text).toMatch(/dgx-2 +tdd-expert +test +INACTIVE \(dead\)/);
     expect(text).toMatch(/dgx-1 +127\.0\.0\.1:\d+ +0\.\d\d /);
     expect(JSON.parse(JSON.stringify(r)).hosts[1].agents[1].state).toBe('inactive');
-    await expect(runHealthCheck(plan, { pool, agents: ['nope'] })).rejects.toThrow(/unknown agent/);
-    sim.model.start('dgx-2', 'tdd-expert');
-    sim.model.setLoad('dgx-3', 0.3);
+    await expect(runHealthCheck(fleet.plan, { pool: fleet.pool, agents: ['nope'] })).rejects.toThrow(/unknown agent/);
+    fleet.sim.model.start('dgx-2', 'tdd-expert');
+    fleet.sim.model.setLoad('dgx-3', 0.3);
   });
 
   test('health check with its own pool from the plan (key file and known_hosts)', async () => {
-    const r = await runHealthCheck(plan, { env: {} });
+    const r = await runHealthCheck(fleet.plan, { env: {} });
     expect(r.ok).toBe(true);
   });
 });

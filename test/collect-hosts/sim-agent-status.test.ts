@@ -1,32 +1,15 @@
 // The pool and collectAgentStatus against the simulated fleet (ssh2 servers on 127.0.0.1).
-import { startSimHosts, type SimHosts } from '../../src/sim/ssh-hosts';
-import { SshPool, sshPoolOptionsFromPlan, targetOf } from '../../src/collect/hosts/ssh-pool';
+import { targetOf } from '../../src/collect/hosts/ssh-pool';
 import { collectAgentStatus } from '../../src/collect/hosts/agent-status';
 import { quote } from '../../src/collect/hosts/shell';
-import type { Plan } from '../../src/plan/schema';
-import { testPlan, tempDir, pointAt } from './helpers';
+import { simHostsWithPool } from './helpers';
 
 describe('simulated hosts + pool + collectAgentStatus', () => {
-  const tmp = tempDir();
-  let sim: SimHosts;
-  let plan: Plan;
-  let pool: SshPool;
-
-  beforeAll(async () => {
-    plan = testPlan(3);
-    sim = await startSimHosts({ plan, stateDir: tmp.dir });
-    pointAt(plan, sim);
-    pool = new SshPool(sshPoolOptionsFromPlan(plan, {}));
-  });
-  afterAll(async () => {
-    await pool?.close();
-    await sim?.stop();
-    tmp.cleanup();
-  });
+  const fleet = simHostsWithPool(3);
 
   test('every host × every agent is active, with systemd values', async () => {
     const before = Date.now();
-    const st = await collectAgentStatus(pool, plan);
+    const st = await collectAgentStatus(fleet.pool, fleet.plan);
     expect(st).toHaveLength(3 * 4);
     for (const s of st) {
       expect(s.error).toBeUndefined();
@@ -47,15 +30,15 @@ describe('simulated hosts + pool + collectAgentStatus', () => {
     );
     expect(st.find((s) => s.agent === 'qa-expert')!.unit).toBe('agent-runtime@qa-expert');
     // one connection per host, reused
-    expect(pool.connectionsOpened).toBe(3);
-    await collectAgentStatus(pool, plan);
-    expect(pool.connectionsOpened).toBe(3);
+    expect(fleet.pool.connectionsOpened).toBe(3);
+    await collectAgentStatus(fleet.pool, fleet.plan);
+    expect(fleet.pool.connectionsOpened).toBe(3);
   });
 
   test('a crash shows as a restart with a new start time and PID', async () => {
-    const before = (await collectAgentStatus(pool, plan)).find((s) => s.host === 'dgx-2' && s.agent === 'tdd-expert')!;
-    sim.model.crash('dgx-2', 'tdd-expert');
-    const after = (await collectAgentStatus(pool, plan)).find((s) => s.host === 'dgx-2' && s.agent === 'tdd-expert')!;
+    const before = (await collectAgentStatus(fleet.pool, fleet.plan)).find((s) => s.host === 'dgx-2' && s.agent === 'tdd-expert')!;
+    fleet.sim.model.crash('dgx-2', 'tdd-expert');
+    const after = (await collectAgentStatus(fleet.pool, fleet.plan)).find((s) => s.host === 'dgx-2' && s.agent === 'tdd-expert')!;
     expect(after.state).toBe('active');
     expect(after.nRestarts).toBe(1);
     expect(after.mainPid).not.toBe(before.mainPid);
@@ -63,39 +46,39 @@ describe('simulated hosts + pool + collectAgentStatus', () => {
   });
 
   test('rollback forms: stop, is-active --quiet, disable, is-enabled --quiet, with quoted units', async () => {
-    const t = targetOf(plan.hosts[0]);
+    const t = targetOf(fleet.plan.hosts[0]);
     const unit = quote('agent-runtime@network-expert');
     const o = { timeoutMs: 5000 };
-    expect((await pool.exec(t, `! systemctl is-active --quiet ${unit}`, o)).exitCode).toBe(1); // active: not skipped
+    expect((await fleet.pool.exec(t, `! systemctl is-active --quiet ${unit}`, o)).exitCode).toBe(1); // active: not skipped
     const changes: unknown[] = [];
-    sim.model.on('unit-changed', (e) => changes.push(e));
-    expect((await pool.exec(t, `systemctl stop ${unit}`, o)).exitCode).toBe(0);
+    fleet.sim.model.on('unit-changed', (e) => changes.push(e));
+    expect((await fleet.pool.exec(t, `systemctl stop ${unit}`, o)).exitCode).toBe(0);
     expect(changes).toEqual([{ host: 'dgx-1', agent: 'network-expert', active: false, reason: 'stop' }]);
-    expect((await pool.exec(t, `! systemctl is-active --quiet ${unit}`, o)).exitCode).toBe(0); // now skipped
-    expect((await pool.exec(t, `systemctl disable ${unit}`, o)).exitCode).toBe(0);
-    expect((await pool.exec(t, `! systemctl is-enabled --quiet ${unit}`, o)).exitCode).toBe(0);
-    const st = (await collectAgentStatus(pool, plan)).find((s) => s.host === 'dgx-1' && s.agent === 'network-expert')!;
+    expect((await fleet.pool.exec(t, `! systemctl is-active --quiet ${unit}`, o)).exitCode).toBe(0); // now skipped
+    expect((await fleet.pool.exec(t, `systemctl disable ${unit}`, o)).exitCode).toBe(0);
+    expect((await fleet.pool.exec(t, `! systemctl is-enabled --quiet ${unit}`, o)).exitCode).toBe(0);
+    const st = (await collectAgentStatus(fleet.pool, fleet.plan)).find((s) => s.host === 'dgx-1' && s.agent === 'network-expert')!;
     expect(st.state).toBe('inactive');
     expect(st.subState).toBe('dead');
     expect(st.memoryBytes).toBeNull();
     expect(st.mainPid).toBeNull();
     expect(st.activeExitTimestamp).not.toBeNull();
-    sim.model.start('dgx-1', 'network-expert');
-    sim.model.setEnabled('dgx-1', 'network-expert', true);
+    fleet.sim.model.start('dgx-1', 'network-expert');
+    fleet.sim.model.setEnabled('dgx-1', 'network-expert', true);
   });
 
   test('a unit that does not exist is not-installed, not inactive', async () => {
-    sim.model.uninstall('dgx-3', 'qa-expert');
-    const st = (await collectAgentStatus(pool, plan)).find((s) => s.host === 'dgx-3' && s.agent === 'qa-expert')!;
+    fleet.sim.model.uninstall('dgx-3', 'qa-expert');
+    const st = (await collectAgentStatus(fleet.pool, fleet.plan)).find((s) => s.host === 'dgx-3' && s.agent === 'qa-expert')!;
     expect(st.state).toBe('not-installed');
     expect(st.loadState).toBe('not-found');
     expect(st.error).toBeUndefined();
   });
 
   test('a host that is down gives unknown + error for each of its units, the others are collected', async () => {
-    sim.model.setHostDown('dgx-2', true);
-    pool.beginCollection();
-    const st = await collectAgentStatus(pool, plan);
+    fleet.sim.model.setHostDown('dgx-2', true);
+    fleet.pool.beginCollection();
+    const st = await collectAgentStatus(fleet.pool, fleet.plan);
     const down = st.filter((s) => s.host === 'dgx-2');
     expect(down).toHaveLength(4);
     for (const s of down) {
@@ -105,9 +88,9 @@ describe('simulated hosts + pool + collectAgentStatus', () => {
       expect(s.exitCode).toBeNull();
     }
     expect(st.filter((s) => s.host === 'dgx-1').every((s) => s.state === 'active')).toBe(true);
-    sim.model.setHostDown('dgx-2', false);
-    pool.beginCollection();
-    const again = await collectAgentStatus(pool, plan);
+    fleet.sim.model.setHostDown('dgx-2', false);
+    fleet.pool.beginCollection();
+    const again = await collectAgentStatus(fleet.pool, fleet.plan);
     expect(again.filter((s) => s.host === 'dgx-2').every((s) => s.state === 'active')).toBe(true);
   });
 });
