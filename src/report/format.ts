@@ -5,7 +5,6 @@ import { isNum } from '../plan/units';
 import type { Reading } from '../artifacts/records/common';
 import type { RuleOutcome } from '../model/rule-result';
 
-export { isNum, MiB } from '../plan/units';
 
 /** A reading's number, or null. */
 export function num(r: Reading | null | undefined): number | null {

@@ -8,7 +8,8 @@ import type { ProbeRecord } from '../artifacts/records/nats';
 import type { Reading } from '../artifacts/records/common';
 import type { Role } from '../model/vocabulary';
 import type { RoleSummary } from '../artifacts/records/summary';
-import { isNum, num } from './format';
+import { isNum } from '../plan/units';
+import { num } from './format';
 import { instanceKey } from '../model/instance';
 
 /** Combines instance readings: `op` over the known values; a caveat names how many had no data. */

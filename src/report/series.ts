@@ -2,7 +2,7 @@
 // charts and the watch screen draw.
 import type { MonitorSample } from '../artifacts/records/monitor';
 import type { Role } from '../model/vocabulary';
-import { isNum } from './format';
+import { isNum } from '../plan/units';
 import { max, sum } from './stats';
 import { memoryGrowth } from '../judge/trends';
 import { instanceKey } from '../model/instance';

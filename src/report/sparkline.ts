@@ -1,5 +1,5 @@
 // Compact text charts for trends.txt, the hourly trend files and the terminal watch.
-import { isNum } from './format';
+import { isNum } from '../plan/units';
 
 const BARS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

@@ -1,7 +1,7 @@
 // The small figures the reports need: deltas and their direction, and null-tolerant mean/max/sum
 // over readings. Statistics proper (tests, fits, the normal distribution) are the judge's
 // (src/judge/stats); the judge decides criteria, these only describe the data for people.
-import { isNum } from './format';
+import { isNum } from '../plan/units';
 import { mean as meanOf, sum as sumOf } from '../judge/stats/descriptive';
 
 export type Direction = 'improving' | 'degrading' | 'stable' | 'n/a';

@@ -6,7 +6,8 @@ import type { CriterionResult } from '../artifacts/records/judgement';
 import { instanceKey } from '../model/instance';
 import type { Plan } from '../plan/schema';
 import { compareCheckpoints, comparisonRowFormat, type CheckpointComparison } from './compare';
-import { OUTCOME_MARK, VERDICT_MARK, fmtDur, fmtNumber, fmtPct, fmtReading, fmtTime, fmtValue, isNum, textTable } from './format';
+import { OUTCOME_MARK, VERDICT_MARK, fmtDur, fmtNumber, fmtPct, fmtReading, fmtTime, fmtValue, textTable } from './format';
+import { isNum } from '../plan/units';
 import { comparisonOf, errorsByType, probeLabel } from './rollup';
 import { delta } from './stats';
 

@@ -1,5 +1,6 @@
 // The one duration formatter (fmtDur; the emails' "24 hours" is its option) and the shared marks.
-import { OUTCOME_MARK, VERDICT_MARK, fmtDur, isNum } from '../../src/report/format';
+import { OUTCOME_MARK, VERDICT_MARK, fmtDur } from '../../src/report/format';
+import { isNum } from '../../src/plan/units';
 import { isNum as observeIsNum } from '../../src/observe/readings';
 
 test('fmtDur: hours not folded into days; whole hours in words on request', () => {

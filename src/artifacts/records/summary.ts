@@ -9,8 +9,6 @@ import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
 import { headlineSchema } from './checkpoint';
 
-export { headlineSchema, type Headline } from './checkpoint';
-
 /** Per-role rollup in summary.json: derived from the record's instances and probes. */
 export const roleSummarySchema = z
   .object({
