@@ -13,6 +13,15 @@ import type { TemporalDevServer } from '../../src/stack/temporal-server';
 
 export type Activities = ReturnType<typeof createActivities>;
 
+/**
+ * A plan change for a wave that only needs to reach its verdict: a tick an hour (24 a wave, not 288),
+ * so the worker does a twelfth of the round trips. Not for a test that counts ticks or needs several
+ * between two of its events.
+ */
+export function hourlyTicks(p: Plan): void {
+  p.monitor.interval = 3_600_000;
+}
+
 export function healthyTick(): TickResult {
   return { at: Date.now(), durationMs: 1, agentsTotal: 6, agentsActive: 6, hostsUnreachable: [], natsReachable: true, problems: [], problemsOmitted: 0, evaluations: [], rollback: [], note: null };
 }

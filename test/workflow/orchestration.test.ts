@@ -6,7 +6,7 @@ import { firedTrigger as trigger } from '../helpers/triggers';
 import type { RollbackOutcome } from '../../src/workflows/messages';
 import type { WaveStatus } from '../../src/model/status';
 import { ALERT_LOG_RULE } from '../../src/judge/alert-log-rule';
-import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
+import { fakeActivities, healthyTick, hourlyTicks, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(120_000);
@@ -73,10 +73,11 @@ test('--policy hold: a hold that times out never rolls back by itself', async ()
     monitorTick: async () => ({ ...healthyTick(), rollback: ++n === 2 ? [trigger('hold')] : [] }),
   });
   const plan = h.plan((p) => {
+    hourlyTicks(p); // the hold at T+2h, its timeout 90 ms later at ×20,000; the wave to its end in ~4 s
     p.monitor.holdTimeout = 30 * 60_000;
     p.monitor.onHoldTimeout = 'rollback';
   });
-  await h.withWave({ id: 'policy-hold', activities, plan, policy: 'hold', timeScale: 8000 }, async ({ result }) => {
+  await h.withWave({ id: 'policy-hold', activities, plan, policy: 'hold', timeScale: 20_000 }, async ({ result }) => {
     const s = await result();
     expect(s.rollback.requested).toBe(false);
     expect(calls.runRollbackStep ?? 0).toBe(0);
@@ -94,7 +95,9 @@ test('an alert log that cannot be written: the wave goes on deciding and rolls b
       n++;
       const t = healthyTick();
       if (n >= 2) t.evaluations = [{ rule: 'load-warning', scope: 'fleet', status: 'firing', severity: 'warning', title: 'load', metric: 'system.load1', op: '>', threshold: 2, value: 3 }];
-      if (n === 6) t.rollback = [trigger('rollback')];
+      // every write of the log fails after its retries (~3 s): one tick after the first failure is
+      // enough to show the wave still deciding
+      if (n === 3) t.rollback = [trigger('rollback')];
       return t;
     },
   });
@@ -120,7 +123,9 @@ test('mail that cannot be delivered does not hold continue-as-new; what was not 
       return 'sent';
     },
   });
-  await h.withWave({ id: 'mail-down', activities, eventsPerRun: 40, timeScale: 8000 }, async ({ id, result }) => {
+  // hourly ticks: a run of 40 events still ends every few ticks, so the wave continues as new twice
+  // within its first ~10 plan hours (~2 s at ×20,000) while T+1h's mail waits
+  await h.withWave({ id: 'mail-down', activities, plan: h.plan(hourlyTicks), eventsPerRun: 40, timeScale: 20_000 }, async ({ id, result }) => {
     // T+1h's email is waiting for the mail server while the wave continues as new
     await waitForStatus(h.c, id, (s) => s.runs >= 3 && s.checkpoints[0].ranAt !== null, 30_000);
     release();
