@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { RollbackTrigger } from '../../src/judge/rollback-decision';
 import { firedTrigger as trigger } from '../helpers/triggers';
 import type { WaveStatus } from '../../src/model/status';
-import { fakeActivities, healthyTick, startHarness, type Harness } from '../helpers/workflow-harness';
+import { fakeActivities, healthyTick, hourlyTicks, startHarness, type Harness } from '../helpers/workflow-harness';
 import { waitForStatus } from '../helpers/wave-env';
 
 jest.setTimeout(120_000);
@@ -27,7 +27,9 @@ const names = (s: WaveStatus) => s.checkpoints.map((c) => [c.name, c.verdict]);
 
 test('a healthy wave: every checkpoint, mailed, across continue-as-new (baseline once, mail and state carried), then GO and the final files and mail', async () => {
   const { activities, calls } = fakeActivities();
-  await h.withWave({ id: 'healthy', activities, timeScale: 20_000, eventsPerRun: 60 }, async ({ result }) => {
+  // hourly ticks at ×50,000: 24 h in ~2 s, ticks skipped when the worker falls behind; 30 events a
+  // run is passed by the checkpoints and their mail alone, so the wave continues as new however few ticks ran
+  await h.withWave({ id: 'healthy', activities, plan: h.plan(hourlyTicks), timeScale: 50_000, eventsPerRun: 30 }, async ({ result }) => {
     const s = await result();
     expect(s.verdict).toBe('GO');
     expect(names(s)).toEqual([['T+1h', 'PASS'], ['T+6h', 'PASS'], ['T+12h', 'PASS'], ['T+24h', 'PASS']]);
@@ -45,7 +47,7 @@ test('a checkpoint whose collection fails after retries: a gap recorded as such,
       return { name: i.checkpoint, folder: i.folder, artifactsDir: `/fake/${i.folder}`, ranAtMs: Date.now(), verdict: 'PASS', verdictReason: 'fake', criteria: [], rollback: [], problems: [] };
     },
   });
-  await h.withWave({ id: 'checkpoint-fails', activities, timeScale: 20_000 }, async ({ result }) => {
+  await h.withWave({ id: 'checkpoint-fails', activities, plan: h.plan(hourlyTicks), timeScale: 50_000 }, async ({ result }) => {
     const s = await result();
     // the judge's record of missing data: the checkpoint's criteria in error, a WARNING
     expect(s.checkpoints[1]).toEqual(expect.objectContaining({ verdict: 'WARNING', note: 'collection failed after retries: ssh: connection refused', artifactsDir: null }));
@@ -93,10 +95,11 @@ test('a hold that times out with onTimeout rollback: the rollback runs and the w
 test('a hold that times out with onTimeout continue: monitoring goes on to the verdict', async () => {
   const { activities, calls } = fakeActivities({ monitorTick: firesAt(2, trigger('hold')) });
   const plan = h.plan((p) => {
+    hourlyTicks(p); // the hold at T+2h, its timeout 36 ms later at ×50,000
     p.monitor.holdTimeout = 30 * 60_000;
     p.monitor.onHoldTimeout = 'continue';
   });
-  await h.withWave({ id: 'hold-continue', activities, plan, timeScale: 8000 }, async ({ result }) => {
+  await h.withWave({ id: 'hold-continue', activities, plan, timeScale: 50_000 }, async ({ result }) => {
     const s = await result();
     expect([s.verdict, s.rollback.requested, s.hold]).toEqual(['GO', false, null]);
     expect(s.operatorActions.find((a) => a.kind === 'hold-timeout')?.note).toMatch(/: continue$/);
@@ -111,7 +114,10 @@ test('the verdict held for a human: a waiver of the undecided primary lets the j
         ? { decision: 'GO', reasons: ['waived'], held: [], criteria: [] }
         : { decision: 'held-for-human', reasons: [], held: ['publish-time'], criteria: [] },
   });
-  const plan = h.plan((p) => (p.monitor.holdTimeout = 7 * 86_400_000)); // 30 s at ×20,000: time to decide
+  const plan = h.plan((p) => {
+    hourlyTicks(p);
+    p.monitor.holdTimeout = 7 * 86_400_000; // 30 s at ×20,000: time to decide
+  });
   await h.withWave({ id: 'held-waive', activities, plan, timeScale: 20_000 }, async ({ id, result }) => {
     const held = await waitForStatus(h.c, id, (s) => s.phase === 'holding');
     expect(held.hold).toEqual(expect.objectContaining({ onTimeout: 'no-go', reason: expect.stringMatching(/^primary criteria without a conclusive result: publish-time/) }));
@@ -124,8 +130,11 @@ test('the verdict held for a human: a waiver of the undecided primary lets the j
 
 test('the verdict held for a human and nobody decides: NO-GO at the hold timeout', async () => {
   const { activities } = fakeActivities({ judgeWave: async () => ({ decision: 'held-for-human', reasons: [], held: ['publish-time'], criteria: [] }) });
-  const plan = h.plan((p) => (p.monitor.holdTimeout = 2 * 3_600_000)); // 0.36 s at ×20,000
-  await h.withWave({ id: 'held-timeout', activities, plan, timeScale: 20_000 }, async ({ result }) => {
+  const plan = h.plan((p) => {
+    hourlyTicks(p);
+    p.monitor.holdTimeout = 2 * 3_600_000; // 0.14 s at ×50,000
+  });
+  await h.withWave({ id: 'held-timeout', activities, plan, timeScale: 50_000 }, async ({ result }) => {
     const s = await result();
     expect([s.verdict, s.phase, s.rollback.requested]).toEqual(['NO-GO', 'completed', false]);
     expect(s.operatorActions.find((a) => a.kind === 'hold-timeout')?.note).toMatch(/: no-go$/);
@@ -140,7 +149,8 @@ test('extendWave moves the final checkpoint: it runs at its new time, and the wa
       return { name: i.checkpoint, folder: i.folder, artifactsDir: `/fake/${i.folder}`, ranAtMs: Date.now(), verdict: 'PASS', verdictReason: 'fake', criteria: [], rollback: [], problems: [] };
     },
   });
-  await h.withWave({ id: 'extend', activities, timeScale: 20_000 }, async ({ id, result }) => {
+  // ×20,000 as before: the extension must land within the wave's first 4 s
+  await h.withWave({ id: 'extend', activities, plan: h.plan(hourlyTicks), timeScale: 20_000 }, async ({ id, result }) => {
     const handle = h.c.workflow.getHandle(id);
     const before = await handle.query<WaveStatus>('status');
     const { finalCheckpointDueAt } = await handle.executeUpdate<{ finalCheckpointDueAt: string }, [object]>('extendWave', { args: [{ duration: '12h', reason: 'weekend' }] });
