@@ -13,7 +13,7 @@ test.each([
   expect(readTimeScale(text)).toEqual({ scale, problem: null });
 });
 
-test.each(['0.5', '0', '-3', 'fast', '', '1e3', '100001', '1000000', 'Infinity', '0x10'])('%p is refused with one line', (text) => {
+test.each(['0.5', '0', '-3', 'fast', '', '1e3', '1e-9', '100001', '1000000', 'Infinity', '0x10'])('%p is refused with one line', (text) => {
   expect(readTimeScale(text)).toEqual({
     scale: null,
     problem: `--time-scale: time scale must be a number from 1 to 100000 (1 = real time), got ${JSON.stringify(text)}`,
