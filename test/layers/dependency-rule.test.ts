@@ -1,6 +1,6 @@
 // The dependency rules of .dependency-cruiser.cjs and .dependency-cruiser-bundle.cjs bite: crafted
 // trees with one back-arrow each are cruised with the real configs and the violation is expected by
-// rule name, beside the same tree without it; then the real src with a back-arrow added to a copy.
+// rule name, beside the same tree without it; then a copy of the real src with a back-arrow added.
 // dependency-cruiser is ESM-only, which jest's CommonJS runtime does not load: the CLI is run instead.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -123,12 +123,12 @@ describe('workflow bundle (.dependency-cruiser-bundle.cjs)', () => {
 });
 
 describe('the real tree', () => {
-  test('src passes, and fails once the workflow bundle reaches the statistics', () => {
+  // That src itself passes both configs is `npm run deps`, run by `npm test` before the tests: not
+  // repeated here (two cruises of the whole tree, ~7 s).
+  test('src fails once the workflow bundle reaches the statistics', () => {
     const dir = project({});
     cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
     cpSync(join(ROOT, 'tsconfig.json'), join(dir, 'tsconfig.json'));
-    expect(violations(dir, LAYERS, 'src')).toEqual([]);
-    expect(violations(dir, BUNDLE, 'src/workflows')).toEqual([]);
     // the alert state machine reaching for the measurements again (as it did before the split)
     const alerts = join(dir, 'src', 'judge', 'alerts.ts');
     writeFileSync(alerts, `${readFileSync(alerts, 'utf8')}\nexport { measure } from './measure';\n`);
