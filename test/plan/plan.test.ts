@@ -1,6 +1,6 @@
 // Plan validation: both shipped plans pass; each kind of broken plan fails with one line naming
 // the field and what was expected; the CLI exits 2 with those lines and no stack trace.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,54 +164,72 @@ describe('durations', () => {
 
 describe('wavewatch plan validate', () => {
   const cli = join(ROOT, 'bin/wavewatch.js');
-  test('a valid plan: exit 0, and --json lists the checkpoints by name', () => {
-    const out = execFileSync(process.execPath, [cli, 'plan', 'validate', join(ROOT, 'plans/wave2.yaml'), '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual(expect.objectContaining({ valid: true, duration: '24h', checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'] }));
-  });
-  test('a broken plan: exit 2, one line per problem, no stack trace', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(file, broken((p) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
+  /** A plan file of `text` in this run's directory. */
+  const planFile = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  // Nine levels of ten aliases each: 10^9 nodes if expanded.
+  const bombLevels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 9; i++) bombLevels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  const files = {
+    bad: planFile('bad.yaml', broken((p) => {
       p.hosts[1].name = 'dgx 2';
       p.monitor.interval = 'soon';
-    }));
-    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+    })),
+    bomb: planFile('bomb.yaml', bombLevels.join('\n') + '\n'),
+    // A valid plan padded with a comment: only the size is wrong.
+    huge: planFile('huge.yaml', wave2Text + '#'.repeat(1024 * 1024) + '\n'),
+    secret: planFile('secret.yaml', broken((p) => (p.nats.servers = ['nats://wave:s3cret@192.0.2.1:4222']))),
+  };
+
+  function validate(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = execFile(process.execPath, [cli, 'plan', 'validate', ...args], { encoding: 'utf8', timeout: 60_000 }, (_err, stdout, stderr) =>
+        resolve({ status: child.exitCode, stdout, stderr }),
+      );
+    });
+  }
+  // The CLI processes run side by side (each is ~2 s of start-up); each test reads its own.
+  const runs = {} as Record<'valid' | keyof typeof files | 'missing', ReturnType<typeof validate>>;
+  beforeAll(() => {
+    runs.valid = validate(join(ROOT, 'plans/wave2.yaml'), '--json');
+    for (const [name, file] of Object.entries(files)) runs[name as keyof typeof files] = validate(file);
+    runs.missing = validate('/nonexistent/plan.yaml');
+  });
+
+  test('a valid plan: exit 0, and --json lists the checkpoints by name', async () => {
+    const r = await runs.valid;
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(expect.objectContaining({ valid: true, duration: '24h', checkpoints: ['T+1h', 'T+6h', 'T+12h', 'T+24h'] }));
+  });
+  test('a broken plan: exit 2, one line per problem, no stack trace', async () => {
+    const r = await runs.bad;
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/hosts\.1\.name: expected a name/);
     expect(r.stderr).toMatch(/monitor\.interval: expected a duration/);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
-  test('a YAML alias bomb: exit 2 with one line, not the parser\'s exception', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
-    const file = join(dir, 'bomb.yaml');
-    // Nine levels of ten aliases each: 10^9 nodes if expanded.
-    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-    writeFileSync(file, levels.join('\n') + '\n');
-    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8', timeout: 60_000 });
+  test('a YAML alias bomb: exit 2 with one line, not the parser\'s exception', async () => {
+    const r = await runs.bomb;
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`${file}: invalid plan`, expect.stringMatching(/^  \(yaml\): Excessive alias count .* at most 100 aliases\)$/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([`${files.bomb}: invalid plan`, expect.stringMatching(/^  \(yaml\): Excessive alias count .* at most 100 aliases\)$/)]);
   });
-  test('a plan file over 1 MiB: exit 2 with one line, before it is parsed', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
-    const file = join(dir, 'huge.yaml');
-    // A valid plan padded with a comment: only the size is wrong.
-    writeFileSync(file, wave2Text + '#'.repeat(1024 * 1024) + '\n');
-    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+  test('a plan file over 1 MiB: exit 2 with one line, before it is parsed', async () => {
+    const r = await runs.huge;
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([`${file}: invalid plan`, expect.stringMatching(/^  \(file\): \d+ bytes, above the 1 MiB a plan file may have$/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([`${files.huge}: invalid plan`, expect.stringMatching(/^  \(file\): \d+ bytes, above the 1 MiB a plan file may have$/)]);
   });
-  test('a secret in a server URL never reaches the output', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wavewatch-plan-'));
-    const file = join(dir, 'secret.yaml');
-    writeFileSync(file, broken((p) => (p.nats.servers = ['nats://wave:s3cret@192.0.2.1:4222'])));
-    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', file], { encoding: 'utf8' });
+  test('a secret in a server URL never reaches the output', async () => {
+    const r = await runs.secret;
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/nats\.servers\.0: credentials in a URL are refused/);
     expect(r.stderr + r.stdout).not.toMatch(/s3cret/);
   });
-  test('a missing file: exit 2 with the reason', () => {
-    const r = spawnSync(process.execPath, [cli, 'plan', 'validate', '/nonexistent/plan.yaml'], { encoding: 'utf8' });
+  test('a missing file: exit 2 with the reason', async () => {
+    const r = await runs.missing;
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot read: ENOENT/);
   });
