@@ -35,13 +35,32 @@ export function latencies(n: number, seed: string | number, baseMs = 1.5): numbe
   return Array.from({ length: n }, (_, i) => baseMs + noise('lat', seed, i) * 2);
 }
 
+// The noise is most of a history's making (a hashed value per latency and per sample): each probe
+// is made once per key and handed out as a copy, so a test that breaks one breaks only its own.
+const probes = new Map<string, ProbeObservation & { latenciesMs: number[] }>();
+
 function probe(agent: string, role: 'test' | 'control', n: number, seed: string | number): ProbeObservation {
-  const lat = latencies(n, `${seed}-${agent}`);
-  const sorted = [...lat].sort((a, b) => a - b);
-  return { agent, role, sent: n, received: n, timeouts: 0, p50: sorted[Math.ceil(n * 0.5) - 1], p99: sorted[Math.ceil(n * 0.99) - 1], samples: n, corrupt: 0, latenciesMs: lat };
+  const key = `${agent}|${role}|${n}|${seed}`;
+  let p = probes.get(key);
+  if (!p) {
+    const lat = latencies(n, `${seed}-${agent}`);
+    const sorted = [...lat].sort((a, b) => a - b);
+    p = { agent, role, sent: n, received: n, timeouts: 0, p50: sorted[Math.ceil(n * 0.5) - 1], p99: sorted[Math.ceil(n * 0.99) - 1], samples: n, corrupt: 0, latenciesMs: lat };
+    probes.set(key, p);
+  }
+  return { ...p, latenciesMs: [...p.latenciesMs] };
 }
 
+const samplesAt = new Map<number, AgentSample[]>();
+
+/** The healthy unit samples at `at`, made once and handed out as copies (like the probes). */
 function agentSamples(at: number): AgentSample[] {
+  let made = samplesAt.get(at);
+  if (!made) samplesAt.set(at, (made = makeAgentSamples(at)));
+  return made.map((x) => ({ ...x }));
+}
+
+function makeAgentSamples(at: number): AgentSample[] {
   const out: AgentSample[] = [];
   for (const host of hosts)
     for (const [agent, role] of [...testAgents.map((a) => [a, 'test'] as const), ...controlAgents.map((a) => [a, 'control'] as const)])
