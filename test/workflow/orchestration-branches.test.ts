@@ -153,8 +153,9 @@ test('extendWave moves the final checkpoint: it runs at its new time, and the wa
   await h.withWave({ id: 'extend', activities, plan: h.plan(hourlyTicks), timeScale: 20_000 }, async ({ id, result }) => {
     const handle = h.c.workflow.getHandle(id);
     const before = await handle.query<WaveStatus>('status');
-    const { finalCheckpointDueAt } = await handle.executeUpdate<{ finalCheckpointDueAt: string }, [object]>('extendWave', { args: [{ duration: '12h', reason: 'weekend' }] });
-    expect(Date.parse(finalCheckpointDueAt) - Date.parse(before.endsAt)).toBe(43_200_000 / 20_000);
+    // 2 h: the final checkpoint 360 ms later; the checkpoint's own due time (dueAtMs) tells which ran
+    const { finalCheckpointDueAt } = await handle.executeUpdate<{ finalCheckpointDueAt: string }, [object]>('extendWave', { args: [{ duration: '2h', reason: 'weekend' }] });
+    expect(Date.parse(finalCheckpointDueAt) - Date.parse(before.endsAt)).toBe(7_200_000 / 20_000);
     const s = await result();
     expect(ran['T+24h']).toBe(Date.parse(finalCheckpointDueAt));
     expect(Date.parse(s.checkpoints[3].ranAt!)).toBeGreaterThanOrEqual(Date.parse(finalCheckpointDueAt));
