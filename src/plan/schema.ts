@@ -228,6 +228,25 @@ function planSchemaWith(duration: z.ZodType<number>) {
           alertRepeat: positiveDuration.default(3_600_000),
         })
         .strict(),
+      /**
+       * The continuous watch between the monitor's looks (issue 14). Plan times, scaled by the wave's
+       * time scale with floors (watch-timings.ts). prefault: a plan without the section gets the defaults.
+       */
+      watch: z
+        .object({
+          enabled: z.boolean().default(true),
+          /** One light probe request per agent every interval. */
+          probeInterval: positiveDuration.default(5000),
+          /** An agent silent longer than this is an event: at least 3 probe intervals (one lost reply is not silence). */
+          silence: positiveDuration.default(30_000),
+          /** NATS disconnects shorter than this are not outages (0: every one). */
+          minOutage: duration.default(0),
+          /** An episode of the same subject starting within this of the last one's end merges into it (a flap). */
+          flapMerge: duration.default(60_000),
+        })
+        .strict()
+        .refine((w) => w.silence >= 3 * w.probeInterval, { path: ['silence'], message: 'expected watch.silence of at least 3 probe intervals' })
+        .prefault({}),
       checkpoints: z.array(checkpoint).min(1, { message: 'expected at least one checkpoint' }),
       criteria: z.array(criterion).default([]),
       alerts: z.array(alertRule).default([]),
@@ -314,4 +333,5 @@ export type PlanCriterion = Plan['criteria'][number];
 export type PlanAlertRule = Plan['alerts'][number];
 export type PlanRollbackCriterion = Plan['rollback']['criteria'][number];
 export type PlanRollbackStep = Plan['rollback']['steps'][number];
+export type PlanWatch = Plan['watch'];
 export type PlanRule = PlanCriterion | PlanAlertRule | PlanRollbackCriterion;
