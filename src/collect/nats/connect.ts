@@ -40,6 +40,11 @@ export interface WaveConnectOptions {
   timeoutMs?: number;
   /** Reconnect after a loss (default true, forever, every 500 ms). */
   reconnect?: boolean;
+  /** Wait between reconnect attempts, ms (default 500). */
+  reconnectTimeWaitMs?: number;
+  /** Client pings, ms, and how many may go unanswered before the connection is stale (the client's defaults: 2 min, 2). */
+  pingIntervalMs?: number;
+  maxPingOut?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -50,8 +55,10 @@ export async function connectForWave(plan: Plan, opts: WaveConnectOptions): Prom
     timeout: opts.timeoutMs ?? NATS_CONNECT_MS,
     reconnect: opts.reconnect ?? true,
     maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
+    reconnectTimeWait: opts.reconnectTimeWaitMs ?? 500,
   };
+  if (opts.pingIntervalMs !== undefined) options.pingInterval = opts.pingIntervalMs;
+  if (opts.maxPingOut !== undefined) options.maxPingOut = opts.maxPingOut;
   const credsPath = resolveCredentialsPath(plan, opts.env);
   if (credsPath) {
     let creds: Uint8Array;
