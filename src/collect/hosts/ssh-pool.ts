@@ -4,11 +4,9 @@
 // `exec` never throws for remote failures: the result says what happened.
 // The pieces live in ./ssh/: the semaphore, opening a connection, one command's channel, the
 // options from a plan, the time bounds. This file keeps the pool's state and its public names.
-import { readFileSync } from 'node:fs';
 import type { Client } from 'ssh2';
-import { parseKnownHosts } from './known-hosts';
 import { Semaphore } from './ssh/semaphore';
-import { openClient, isUsable, endClient, type HostKeyPolicy } from './ssh/connect';
+import { openClient, isUsable, endClient, loadHostKeyPolicy, type HostKeyPolicy } from './ssh/connect';
 import { runChannel } from './ssh/channel';
 import { validateTarget } from './ssh/target';
 import type { ChannelOutcome, ExecOptions, ExecResult, SshPoolOptions, SshTarget } from './ssh/types';
@@ -35,7 +33,7 @@ interface HostState {
 export class SshPool {
   private readonly hosts = new Map<string, HostState>();
   private readonly hostSlots: Semaphore;
-  private readonly keys: HostKeyPolicy = { knownHosts: null, knownHostsError: null };
+  private readonly keys: HostKeyPolicy;
   private epoch = 0;
   private closed = false;
   private opened = 0;
@@ -43,13 +41,7 @@ export class SshPool {
   constructor(private readonly opts: SshPoolOptions) {
     if (!(opts.channelsPerHost >= 1) || !(opts.maxConcurrentHosts >= 1)) throw new Error('channelsPerHost and maxConcurrentHosts must be at least 1');
     this.hostSlots = new Semaphore(opts.maxConcurrentHosts);
-    if (opts.knownHostsFile) {
-      try {
-        this.keys.knownHosts = parseKnownHosts(readFileSync(opts.knownHostsFile, 'utf8'));
-      } catch (err) {
-        this.keys.knownHostsError = `cannot read known_hosts file ${opts.knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
-      }
-    }
+    this.keys = loadHostKeyPolicy(opts.knownHostsFile);
   }
 
   /** Connections opened so far (a reconnect counts). */

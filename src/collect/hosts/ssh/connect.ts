@@ -1,7 +1,8 @@
 // Opening one SSH connection: credentials present, host key verified against known_hosts or a pinned
 // fingerprint (never silently accepted), the whole handshake bounded in time; and closing one.
 import { Client, type ConnectConfig } from 'ssh2';
-import { verifyHostKey, hostKeyAlgorithmsFor, entryMatches, knownHostsName, type KnownHostEntry } from '../known-hosts';
+import { readFileSync } from 'node:fs';
+import { verifyHostKey, hostKeyAlgorithmsFor, entryMatches, knownHostsName, parseKnownHosts, type KnownHostEntry } from '../known-hosts';
 import { CONNECT_GRACE_MS } from './limits';
 import type { SshPoolOptions, SshTarget } from './types';
 
@@ -9,6 +10,16 @@ export interface HostKeyPolicy {
   knownHosts: KnownHostEntry[] | null;
   /** Why the known_hosts file could not be read; hosts without a pinned fingerprint are refused. */
   knownHostsError: string | null;
+}
+
+/** The host-key policy from a known_hosts file (none named: fingerprints only); never throws. */
+export function loadHostKeyPolicy(knownHostsFile: string | undefined): HostKeyPolicy {
+  if (!knownHostsFile) return { knownHosts: null, knownHostsError: null };
+  try {
+    return { knownHosts: parseKnownHosts(readFileSync(knownHostsFile, 'utf8')), knownHostsError: null };
+  } catch (err) {
+    return { knownHosts: null, knownHostsError: `cannot read known_hosts file ${knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
 }
 
 /**
