@@ -1,0 +1,122 @@
+// The continuous watch of one wave (issue 14), knowing nothing of Temporal: the NATS link, the agents'
+// liveness, the instances' connections and the SSH link run side by side until the signal aborts,
+// reporting to one recorder. The whole report is saved every ~second (its lastBeatMs says the watch
+// was alive then) and at once when something begins, before `onBegin` is told (so whoever acts on it
+// finds the event saved). Resolves with the last report once everything is closed and saved.
+import type { Plan } from '../../plan/schema';
+import { watchTimings } from '../../plan/watch-timings';
+import type { WatchEvent, WatchReport } from '../../model/watch';
+import { pause, type WatchContext } from './context';
+import { WatchRecorder } from './recorder';
+import { startNatsLink } from './nats-link';
+import { runLiveness } from './liveness';
+import { runInstanceWatch } from './instances';
+import { runSshLink } from './ssh-link';
+
+export interface RunWatchOptions {
+  waveId: string;
+  /** This watcher's name in its report: `<runId>/<attempt>`. */
+  watcher: string;
+  timeScale: number;
+  /** Aborting stops the watch; runWatch then resolves with the last report. */
+  signal: AbortSignal;
+  /** Epoch ms now (default Date.now). */
+  clock?: () => number;
+  /** Something began (a new event or a flap re-opening one); called after the report holding it was saved. */
+  onBegin?: (event: WatchEvent) => void;
+  /** Saves the whole report (rewritten each time). A failed save is tried again at the next beat. */
+  save: (report: WatchReport) => Promise<void> | void;
+  /** The time nobody watched before this watcher (from its predecessors' last beat): a watch-blind event. */
+  blind?: { fromMs: number; why: string };
+  /** Between two saves when nothing began, ms (default 1000). */
+  saveEveryMs?: number;
+  /** Where the SSH key and NATS credentials paths may come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Watches until `opts.signal` aborts. Throws at once when the plan turns the watch off. */
+export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<WatchReport> {
+  const timings = watchTimings(plan, opts.timeScale);
+  if (!timings.enabled) throw new Error('the plan turns the watch off (watch.enabled: false)');
+  const clock = opts.clock ?? Date.now;
+  const startedAtMs = clock();
+  const recorder = new WatchRecorder({ waveId: opts.waveId, watcher: opts.watcher, startedAtMs, flapMergeMs: timings.flapMergeMs, minOutageMs: timings.minOutageMs });
+  if (opts.blind && opts.blind.fromMs < startedAtMs) recorder.blind(opts.blind.fromMs, startedAtMs, opts.blind.why);
+
+  const saver = serialSaver(() => recorder.snapshot(clock()), opts.save);
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal.aborted) stop.abort();
+  else opts.signal.addEventListener('abort', onAbort, { once: true });
+
+  const ctx: WatchContext = {
+    plan,
+    timings,
+    recorder,
+    clock,
+    signal: stop.signal,
+    began: (event) => {
+      void saver.save().then(() => {
+        try {
+          opts.onBegin?.(event);
+        } catch {
+          /* the owner's callback never stops the watch */
+        }
+      });
+    },
+  };
+  try {
+    await saver.save();
+    const link = startNatsLink(ctx, { env: opts.env });
+    const beats = (async () => {
+      while (!stop.signal.aborted) {
+        await pause(opts.saveEveryMs ?? 1000, stop.signal);
+        if (!stop.signal.aborted) await saver.save();
+      }
+    })();
+    await Promise.all([link.done, runLiveness(ctx, link), runInstanceWatch(ctx), runSshLink(ctx, { env: opts.env }), beats]);
+  } finally {
+    stop.abort();
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+  return saver.final();
+}
+
+/**
+ * Saves never overlap: a save asked for while one runs is done once after it (coalesced). `final`
+ * waits for the last, saves once more, and throws if that save failed (the report is not kept).
+ */
+function serialSaver(snapshot: () => WatchReport, save: RunWatchOptions['save']) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  const once = async () => {
+    try {
+      await save(snapshot());
+    } catch {
+      /* tried again at the next beat; only the final save's failure is the caller's */
+    }
+  };
+  const loop = async () => {
+    do {
+      again = false;
+      await once();
+    } while (again);
+    running = null;
+  };
+  return {
+    save(): Promise<void> {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = loop();
+      return running;
+    },
+    async final(): Promise<WatchReport> {
+      while (running) await running;
+      const report = snapshot();
+      await save(report);
+      return report;
+    },
+  };
+}
