@@ -78,3 +78,52 @@ test('a flapping server is one event with its flaps counted', async () => {
   expect(ev[0].evidence).toMatch(/flap 2 at/);
   expect(w.began).toHaveLength(3);
 });
+
+test('a hung server (stopped, its socket open) goes stale on unanswered pings: an outage until it answers again', async () => {
+  server = await startNatsServer({});
+  w = testWatch(testPlan(server.url, server.monitoringUrl));
+  link = startNatsLink(w.ctx);
+  await waitFor(() => link!.connection(), 'the watch connection');
+  const stoppedAt = Date.now();
+  process.kill(server.pid, 'SIGSTOP');
+  try {
+    // pings every 200 ms, 2 unanswered: stale within about 3 intervals, not at the next tick
+    await waitFor(() => w!.events().length, 'the hang to be noticed', 2000);
+    const seenAt = Date.now();
+    expect(seenAt - stoppedAt).toBeLessThan(1200);
+    await sleep(1000);
+  } finally {
+    process.kill(server.pid, 'SIGCONT');
+  }
+  const contAt = Date.now();
+  await waitFor(() => w!.events()[0]?.endMs, 'the outage to end', 5000);
+  const [ev, ...rest] = w.events();
+  expect(rest).toEqual([]);
+  expect(ev.startMs - stoppedAt).toBeGreaterThanOrEqual(300);
+  expect(ev.startMs - stoppedAt).toBeLessThan(1200);
+  expect(ev.endMs! - contAt).toBeLessThan(2000);
+  expect(ev.evidence).toMatch(/pings unanswered/);
+});
+
+test('minOutage: a disconnect shorter than it is neither recorded nor told; a longer one is, once it has lasted that long', async () => {
+  server = await startNatsServer({});
+  w = testWatch(testPlan(server.url, server.monitoringUrl), { minOutageMs: 1000 });
+  link = startNatsLink(w.ctx);
+  await waitFor(() => link!.connection(), 'the watch connection');
+  await server.kill();
+  await server.restart();
+  await waitFor(() => link!.connection() && !w!.ctx.recorder.isOpen('nats-outage', server!.url), 'the reconnect');
+  await sleep(1100);
+  expect(w.events()).toEqual([]);
+  expect(w.began).toEqual([]);
+  const killedAt = Date.now();
+  await server.kill();
+  await sleep(500);
+  expect(w.began).toEqual([]); // not yet minOutage long
+  await sleep(700);
+  expect(w.began).toHaveLength(1);
+  await server.restart();
+  await waitFor(() => w!.events()[0]?.endMs, 'the outage to end');
+  expect(w.events()).toHaveLength(1);
+  expect(Math.abs(w.events()[0].startMs - killedAt)).toBeLessThan(300);
+});

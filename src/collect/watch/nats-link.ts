@@ -45,7 +45,13 @@ async function runLink(ctx: WatchContext, link: ServerLink, env?: NodeJS.Process
   const interval = timings.probeIntervalMs;
   const open = (atMs: number, evidence: string) => {
     const ev = rec.open('nats-outage', link.url, null, atMs, evidence);
-    if (ev) ctx.began(ev);
+    if (!ev) return;
+    if (timings.minOutageMs <= 0) return ctx.began(ev);
+    // Shorter than minOutage it is not an outage (the recorder drops it when it closes): the owner is
+    // told only once it has lasted that long, so a blip asks for no tick.
+    setTimeout(() => {
+      if (!signal.aborted && rec.isOpen('nats-outage', link.url)) ctx.began(ev);
+    }, Math.max(0, atMs + timings.minOutageMs - clock())).unref();
   };
 
   // The first connection: every failed attempt keeps the outage open from the first one.
