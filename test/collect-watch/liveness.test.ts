@@ -121,3 +121,19 @@ test('an instance gone for longer than a look is offline from its stop until it 
   expect(Math.abs(ev[0].endMs! - backAt)).toBeLessThan(150);
   expect(w.began).toHaveLength(1);
 });
+
+test('a restarted server: every instance reconnects with a new cid, the evidence says the server restarted', async () => {
+  const { w } = await watchFleet(100);
+  await sleep(600);
+  await server.kill();
+  await sleep(300);
+  await server.restart();
+  await waitFor(() => w.events().filter((e) => e.kind === 'instance-offline' && e.endMs !== null).length === 12, 'all 12 instances seen back', 5000);
+  const ev = w.events();
+  expect(ev.find((e) => e.kind === 'nats-outage')).toBeDefined();
+  const offline = ev.filter((e) => e.kind === 'instance-offline');
+  expect(offline).toHaveLength(12);
+  for (const e of offline) expect(e.evidence).toMatch(/the server at .* restarted between the looks/);
+  // nobody was silent for longer than the allowance while our own connection was up
+  expect(ev.filter((e) => e.kind === 'agent-silent')).toEqual([]);
+});

@@ -95,3 +95,13 @@ test('an abort before the start resolves at once with a saved report', async () 
   expect(r.events).toEqual([]);
   expect(saves[saves.length - 1]).toEqual(r);
 });
+
+test("wavewatch's own setup (an unreadable key or credentials file) rejects runWatch before anything is saved", async () => {
+  const saves: WatchReport[] = [];
+  const opts = { waveId: 'w', watcher: 'r/1', timeScale: 720, signal: new AbortController().signal, env: {}, save: (x: WatchReport) => void saves.push(x) };
+  const noKey = { ...plan, ssh: { ...plan.ssh, identityFile: join(tmp.dir, 'missing-key') } };
+  await expect(runWatch(noKey, opts)).rejects.toThrow(/cannot read the SSH key/);
+  const noCreds = { ...plan, nats: { ...plan.nats, credentialsFile: join(tmp.dir, 'missing.creds') } };
+  await expect(runWatch(noCreds, opts)).rejects.toThrow(/cannot read the NATS credentials file/);
+  expect(saves).toEqual([]);
+});

@@ -23,19 +23,25 @@ export async function runInstanceWatch(ctx: WatchContext, opts: { monitoringUrl?
   const seen = new Map<string, Seen>();
   const interval = ctx.timings.probeIntervalMs;
   let lastLookMs = ctx.clock();
+  let serverId: string | null = null;
   while (!ctx.signal.aborted) {
     const lookAt = ctx.clock();
     const r = await fetchAllConnz(base, 'state=open', Math.max(500, interval));
     if (r.ok && !ctx.signal.aborted) {
       const byName = connectionsByName(r.list);
-      for (const e of expected) await look(ctx, base, e, byName.get(e.name) ?? [], seen, lastLookMs, ctx.clock());
+      // A restarted server has new connections only (and forgets the closed ones): say so, so the
+      // instances' gaps are read beside the server's outage, not as the agents' own.
+      const id = typeof r.data?.server_id === 'string' ? r.data.server_id : null;
+      const note = serverId !== null && id !== null && id !== serverId ? `; the server at ${base} restarted between the looks (server id ${serverId} → ${id})` : '';
+      serverId = id ?? serverId;
+      for (const e of expected) await look(ctx, base, e, byName.get(e.name) ?? [], seen, lastLookMs, ctx.clock(), note);
       lastLookMs = lookAt;
     }
     await pause(Math.max(0, lookAt + interval - ctx.clock()), ctx.signal);
   }
 }
 
-async function look(ctx: WatchContext, base: string, e: ExpectedInstance, conns: ConnzEntry[], seen: Map<string, Seen>, prevLookMs: number, now: number): Promise<void> {
+async function look(ctx: WatchContext, base: string, e: ExpectedInstance, conns: ConnzEntry[], seen: Map<string, Seen>, prevLookMs: number, now: number, note: string): Promise<void> {
   const rec = ctx.recorder;
   const subject = instanceKey(e.host, e.agent);
   const before = seen.get(subject);
@@ -50,22 +56,24 @@ async function look(ctx: WatchContext, base: string, e: ExpectedInstance, conns:
     if (rec.isOpen('instance-offline', subject)) return;
     if (!before) return began(rec.open('instance-offline', subject, e.role, now, `no connection named ${e.name} when the watch began`));
     if (!before.cids.length) return;
-    const stop = await closedConnection(base, before.cids, ctx.timings.probeIntervalMs);
+    const stop = note ? FORGOTTEN : await closedConnection(base, before.cids, ctx.timings.probeIntervalMs);
     const start = clamp(stop.atMs, prevLookMs) ?? before.lastSeenMs ?? now;
-    return began(rec.open('instance-offline', subject, e.role, start, `connection ${e.name} (cid ${before.cids.join(', ')}) gone${stop.how}`));
+    return began(rec.open('instance-offline', subject, e.role, start, `connection ${e.name} (cid ${before.cids.join(', ')}) gone${stop.how}${note}`));
   }
   const startOfNew = clamp(earliestStart(conns), prevLookMs);
   if (rec.isOpen('instance-offline', subject)) {
-    rec.close('instance-offline', subject, startOfNew ?? now, `back as cid ${cids.join(', ')}`);
+    rec.close('instance-offline', subject, startOfNew ?? now, `back as cid ${cids.join(', ')}${note}`);
     return;
   }
   if (!before || !before.cids.length || before.cids.some((c) => cids.includes(c))) return;
   // Replaced between two looks: the old connection's stop to the new one's start.
-  const stop = await closedConnection(base, before.cids, ctx.timings.probeIntervalMs);
+  const stop = note ? FORGOTTEN : await closedConnection(base, before.cids, ctx.timings.probeIntervalMs);
   const from = clamp(stop.atMs, prevLookMs) ?? prevLookMs;
   const to = Math.max(from, startOfNew ?? now);
-  began(rec.record('instance-offline', subject, e.role, from, to, `connection ${e.name} replaced between two looks: cid ${before.cids.join(', ')} closed${stop.how}, cid ${cids.join(', ')} opened`));
+  began(rec.record('instance-offline', subject, e.role, from, to, `connection ${e.name} replaced between two looks: cid ${before.cids.join(', ')} closed${stop.how}, cid ${cids.join(', ')} opened${note}`));
 }
+
+const FORGOTTEN = { atMs: null, how: ' (its stop time is not known to the server any more: from the last look that saw it)' };
 
 /** When the server closed the latest of `cids`, and why (its closed-connection record), when it still has it. */
 async function closedConnection(base: string, cids: number[], timeoutMs: number): Promise<{ atMs: number | null; how: string }> {
@@ -76,7 +84,7 @@ async function closedConnection(base: string, cids: number[], timeoutMs: number)
     const at = c?.stop ? Date.parse(c.stop) : NaN;
     if (Number.isFinite(at) && (!best || at > best.atMs)) best = { atMs: at, reason: c?.reason ?? '' };
   }
-  if (!best) return { atMs: null, how: ' (its stop time is not known to the server any more: from the last look that saw it)' };
+  if (!best) return FORGOTTEN;
   return { atMs: best.atMs, how: ` at ${new Date(best.atMs).toISOString()}${best.reason ? ` (${best.reason})` : ''}` };
 }
 

@@ -3,7 +3,8 @@
 // reconnect closes it. Short client pings notice a hung server (no socket close) within a few probe
 // intervals; reconnects are tried every probe interval, forever. A first connect that fails opens the
 // outage at that attempt and keeps trying. Nothing is done per message: the link only listens.
-import { connectForWave, withTimeout } from '../nats/connect';
+import { accessSync, constants } from 'node:fs';
+import { connectForWave, resolveCredentialsPath, withTimeout } from '../nats/connect';
 import type { NatsConnection, Status } from '../nats/client';
 import { NATS_CLOSE_MS } from '../nats/limits';
 import { pause, type WatchContext } from './context';
@@ -27,7 +28,19 @@ interface ServerLink {
   upSince: number;
 }
 
+/**
+ * Starts a link per server. Throws at once when the credentials file the plan or the environment names
+ * cannot be read: that is wavewatch's own setup, never an outage of the fleet.
+ */
 export function startNatsLink(ctx: WatchContext, opts: { servers?: string[]; env?: NodeJS.ProcessEnv } = {}): NatsLink {
+  const creds = resolveCredentialsPath(ctx.plan, opts.env);
+  if (creds) {
+    try {
+      accessSync(creds, constants.R_OK);
+    } catch (err) {
+      throw new Error(`cannot read the NATS credentials file ${creds}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
   const links: ServerLink[] = (opts.servers ?? ctx.plan.nats.servers).map((url) => ({ url, nc: null, up: false, upSince: 0 }));
   const done = Promise.all(links.map((l) => runLink(ctx, l, opts.env))).then(() => undefined);
   return {

@@ -8,16 +8,26 @@ import { loadHostKeyPolicy, openClient, endClient } from '../hosts/ssh/connect';
 import { sshPoolOptionsFromPlan } from '../hosts/ssh/options';
 import { targetOf } from '../hosts/ssh/target';
 import type { SshPoolOptions } from '../hosts/ssh/types';
+import type { Plan } from '../../plan/schema';
+import type { WatchTimings } from '../../plan/watch-timings';
 import { pause, type WatchContext } from './context';
 
-/** Runs until the signal aborts; resolves once every host's connection is closed. */
-export async function runSshLink(ctx: WatchContext, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<void> {
-  const interval = ctx.timings.probeIntervalMs;
-  const pool: SshPoolOptions = {
-    ...sshPoolOptionsFromPlan(ctx.plan, opts.env),
+/**
+ * The link's SSH options: the plan's, with keepalives every probe interval and a connect bounded by a
+ * few. Throws when the key file cannot be read: wavewatch's own setup, never a host's drop.
+ */
+export function sshLinkOptions(plan: Plan, timings: WatchTimings, env?: NodeJS.ProcessEnv): SshPoolOptions {
+  const interval = timings.probeIntervalMs;
+  return {
+    ...sshPoolOptionsFromPlan(plan, env),
     keepaliveMs: interval,
-    connectTimeoutMs: Math.min(ctx.plan.ssh.connectTimeout, Math.max(1000, 3 * interval)),
+    connectTimeoutMs: Math.min(plan.ssh.connectTimeout, Math.max(1000, 3 * interval)),
   };
+}
+
+/** Runs until the signal aborts; resolves once every host's connection is closed. */
+export async function runSshLink(ctx: WatchContext, opts: { env?: NodeJS.ProcessEnv; ssh?: SshPoolOptions } = {}): Promise<void> {
+  const pool = opts.ssh ?? sshLinkOptions(ctx.plan, ctx.timings, opts.env);
   const keys = loadHostKeyPolicy(pool.knownHostsFile);
   await Promise.all(ctx.plan.hosts.map((h) => watchHost(ctx, targetOf(h), pool, keys)));
 }

@@ -11,7 +11,7 @@ import { WatchRecorder } from './recorder';
 import { startNatsLink } from './nats-link';
 import { runLiveness } from './liveness';
 import { runInstanceWatch } from './instances';
-import { runSshLink } from './ssh-link';
+import { runSshLink, sshLinkOptions } from './ssh-link';
 
 export interface RunWatchOptions {
   waveId: string;
@@ -66,15 +66,17 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
     },
   };
   try {
-    await saver.save();
+    // wavewatch's own setup (key and credentials files) fails here, before anything is recorded.
+    const ssh = sshLinkOptions(plan, timings, opts.env);
     const link = startNatsLink(ctx, { env: opts.env });
+    await saver.save();
     const beats = (async () => {
       while (!stop.signal.aborted) {
         await pause(opts.saveEveryMs ?? 1000, stop.signal);
         if (!stop.signal.aborted) await saver.save();
       }
     })();
-    await Promise.all([link.done, runLiveness(ctx, link), runInstanceWatch(ctx), runSshLink(ctx, { env: opts.env }), beats]);
+    await Promise.all([link.done, runLiveness(ctx, link), runInstanceWatch(ctx), runSshLink(ctx, { env: opts.env, ssh }), beats]);
   } finally {
     stop.abort();
     opts.signal.removeEventListener('abort', onAbort);
