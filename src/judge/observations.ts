@@ -4,6 +4,7 @@
 // Times are epoch milliseconds on the worker's clock, except the systemd timestamps (host clock).
 
 import type { Role } from '../model/vocabulary';
+import type { WatchEvent } from '../model/watch';
 
 export type { Role };
 
@@ -130,6 +131,19 @@ export interface SubscriptionCheck {
   unified: boolean;
 }
 
+/**
+ * What the continuous watch (issue 14) saw during an observation's window: its events overlapping
+ * [fromMs, toMs] (unclipped: their own start, end and duration), merged over the watchers of the wave
+ * (observe/watch.ts). `covered` is false when for part of the window no watcher was watching; that
+ * part is among the events as 'watch-blind'.
+ */
+export interface WatchObservation {
+  events: WatchEvent[];
+  fromMs: number;
+  toMs: number;
+  covered: boolean;
+}
+
 export interface TickObservation {
   kind: 'baseline' | 'tick' | 'checkpoint';
   at: number;
@@ -144,6 +158,8 @@ export interface TickObservation {
   nats: NatsObservation | null;
   /** Ticks skipped before this one because collection took longer than the interval. */
   skippedTicks?: number;
+  /** The watch over this observation's window; null: the watch was off or left no report (missing, never zero); absent: recorded before the watch existed. */
+  watch?: WatchObservation | null;
 }
 
 export interface CheckpointObservation extends TickObservation {

@@ -31,6 +31,12 @@ export interface Measurement {
   rollback?: Measurement;
   /** A reading that does not count for a rollback but should be looked at (e.g. loss on test and control alike: the rig or NATS). */
   warning?: string;
+  /**
+   * The value rests on watch events that were all over by the window's end: the first began at
+   * startMs, the last ended at endMs. An alert firing on it fires and resolves in the same tick
+   * (alerts.ts), naming the episode, since no later tick will see it.
+   */
+  over?: { startMs: number; endMs: number };
 }
 
 export type Measurements = Partial<Record<PlanRule['metric'], Measurement>>;

@@ -7,7 +7,7 @@
 // I/O-free and statistics-free: the plan schema and the workflow bundle may import it.
 
 /** Percentages are 0–100; `rate` is errors per 5 minutes; `load` is a load average. */
-export type MetricUnit = 'pct' | 'ms' | 'count' | 'bytes' | 'rate' | 'load';
+export type MetricUnit = 'pct' | 'ms' | 'seconds' | 'count' | 'bytes' | 'rate' | 'load';
 
 /**
  * - fleet: not about agents — one value for the wave, the same for every scope (alerts fire once, not per cohort);
@@ -67,6 +67,11 @@ export const METRIC_REGISTRY = {
   'nats.connection_drops': count('agent NATS connections dropped or replaced in the window, count', 'cohort'),
   'nats.unreachable_ticks': count('consecutive monitor ticks with the NATS server unreachable, count', 'fleet'),
   'nats.slow_consumers': count('slow consumers the NATS server counted in the window (its /varz slow_consumers), count', 'fleet'),
+  // the continuous watch (issue 14): what happened between the monitor's looks
+  'nats.outage_count': count("outages of wavewatch's own NATS connections the watch saw in the window, count", 'fleet'),
+  'nats.outage_seconds': { description: "time in the window with one of wavewatch's own NATS connections down, as the watch saw it, s", unit: 'seconds', better: 'lower', noiseFloor: 0, scope: 'fleet' },
+  'agent.silent_seconds': { description: "longest time one agent answered none of the watch's probes in the window (silence shared with control agents or a NATS outage not counted for agents under test), s", unit: 'seconds', better: 'lower', noiseFloor: 0, scope: 'agent' },
+  'watch.blind_seconds': { description: 'time in the window the watch itself was not watching (restarted, no report), s', unit: 'seconds', better: 'lower', noiseFloor: 0, scope: 'fleet' },
   // hosts
   'hosts.unreachable_count': count('hosts that could not be reached over SSH, count', 'fleet'),
   'system.load1_max': { description: 'highest 1-minute load average over hosts', unit: 'load', better: 'lower', noiseFloor: 0.2, scope: 'fleet' },

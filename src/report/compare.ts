@@ -23,9 +23,9 @@ export interface MetricDef {
   counts?(r: CheckpointRecord): { x: number; n: number } | null;
 }
 
-/** The registry's unit as the report formats it (a rate prints as a plain number). */
+/** The registry's unit as the report formats it (a rate and seconds print as plain numbers). */
 export function reportUnit(u: MetricUnit): Unit {
-  return u === 'rate' ? 'plain' : u;
+  return u === 'rate' || u === 'seconds' ? 'plain' : u;
 }
 
 /** How a test-vs-control row (comparison.json) is formatted: the unit of its registry metric. */

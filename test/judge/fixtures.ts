@@ -90,6 +90,8 @@ function base(kind: Observation['kind'], at: number, windowMs: number, probesPer
     messages: kind === 'baseline' ? null : all.map(([agent, role]) => ({ agent, role, messages: Math.round((1000 * windowMs) / TICK) })),
     probes: all.map(([agent, role]) => probe(agent, role, probesPerAgent, at)),
     nats: { reachable: true, connections: hosts.flatMap((host) => all.map(([agent, role], i) => ({ host, agent, role, cid: 100 + i }))) },
+    // the continuous watch starts after the T+0 baseline; on a healthy wave it sees nothing
+    watch: kind === 'baseline' ? null : { events: [], fromMs: at - windowMs, toMs: at, covered: true },
   };
 }
 

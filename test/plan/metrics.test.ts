@@ -8,7 +8,7 @@ describe('the metric registry', () => {
     for (const name of METRIC_NAMES) {
       const f = METRIC_REGISTRY[name];
       expect(f.description.length).toBeGreaterThan(10);
-      expect(['pct', 'ms', 'count', 'bytes', 'rate', 'load']).toContain(f.unit);
+      expect(['pct', 'ms', 'seconds', 'count', 'bytes', 'rate', 'load']).toContain(f.unit);
       expect(['lower', 'higher', 'none']).toContain(f.better);
       expect(['fleet', 'agent', 'cohort']).toContain(f.scope);
       expect(noiseFloor(name, plan)).toBeGreaterThanOrEqual(0);
@@ -18,13 +18,15 @@ describe('the metric registry', () => {
   it('derives the alert scopes and the per-agent set the judge used before the registry', () => {
     expect([...FLEET_METRICS].sort()).toEqual(
       ['hosts.unreachable_count', 'system.load1_max', 'system.high_load_ticks', 'system.memory_used_pct_max', 'system.disk_used_pct_max',
-        'nats.unreachable_ticks', 'nats.dual_publish_pct', 'nats.agent_ref_pct', 'nats.publish_time_ms', 'nats.slow_consumers'].sort(),
+        'nats.unreachable_ticks', 'nats.dual_publish_pct', 'nats.agent_ref_pct', 'nats.publish_time_ms', 'nats.slow_consumers',
+        // the continuous watch's (issue 14)
+        'nats.outage_count', 'nats.outage_seconds', 'watch.blind_seconds'].sort(),
     );
     expect([...PER_AGENT_METRICS].sort()).toEqual(
       ['agents.active_pct', 'agents.inactive_count', 'agents.unknown_count', 'agents.restarts', 'agents.crashes', 'agents.uptime_pct',
         'errors.count', 'errors.per_5min', 'errors.rate_pct',
         'probe.delivery_pct', 'probe.loss_count', 'probe.p50_ms', 'probe.p99_ms', 'probe.p999_ms', 'latency.degradation_pct',
-        'memory.leak_count'].sort(),
+        'memory.leak_count', 'agent.silent_seconds'].sort(),
     );
   });
   it('every metric is measured by the judge (a value or null with a note or error, never missing)', () => {

@@ -5,6 +5,8 @@ import { downtimeIntervals, isActive, restartEvents, unionLength, type RestartEv
 import { memoryLeak } from '../trends';
 import { fmtPct, instanceSamples, memo, partial, type Calc, type Measures } from './context';
 import { instanceKey } from '../../model/instance';
+import { silentSpans, watchOf } from './watch';
+import { spansLength } from '../watch-events';
 
 // ---- agents --------------------------------------------------------------------------------------
 
@@ -76,6 +78,12 @@ function crashes(c: Calc): Measurement {
   return countEvents(c, inWindow, 'crashes in the window');
 }
 
+/**
+ * Uptime (product.md): systemd active time minus the silent gaps the watch saw. A gap of an agent
+ * (its probes unanswered longer than the plan allows) is downtime of each of its instances; for
+ * agents under test, silence shared with control agents or a NATS outage of the watch is the rig's
+ * (a warning), not the agent's. Without the watch, systemd alone (said in the note).
+ */
 function uptimePct(c: Calc): Measurement {
   const byInst = instanceSamples(c);
   const from = c.sel.kind === 'wave' ? c.ctx.startMs : c.sel.from;
@@ -100,11 +108,30 @@ function uptimePct(c: Calc): Measurement {
   }
   if (neverSeen.length + failed.length === c.expected.length)
     return failed.length ? { value: null, samples: 0, error: `state never collected: ${failed.join(', ')}` } : { value: null, samples: 0, note: 'no agent state reported' };
+  const watch = watchOf(c, { from, to });
+  const silent: string[] = [];
+  const rig: string[] = [];
+  if (watch)
+    for (const agent of new Set(c.expected.map((e) => e.agent))) {
+      const s = silentSpans(watch, agent, c.scope.role);
+      all.push(...s.own.map((x) => ({ ...x, estimated: false })));
+      const ms = spansLength(s.own, from, to);
+      if (ms > 0) silent.push(`${agent} silent ${Math.round(ms / 1000)} s`);
+      if (s.rigMs > 0) rig.push(`${agent} ${Math.round(s.rigMs / 1000)} s`);
+    }
   const downMs = unionLength(all, from, to);
   const value = 100 * (1 - downMs / (to - from));
-  const note = `${fmtPct(value)} of ${Math.round((to - from) / 1000)} s with every instance active${perInstance.length ? `; ${perInstance.join(', ')}` : ''}${estimated ? '; some exit times unknown: downtime counted from the previous sample (upper bound)' : ''}`;
-  if (neverSeen.length + failed.length) return partial({ value, bound: 'upper', samples: c.expected.length - neverSeen.length - failed.length, note }, neverSeen, failed);
-  return { value, samples: c.expected.length, note };
+  const warning = rig.length ? `silence shared with control agents or a NATS outage of the watch, not counted as downtime (the rig's or NATS's): ${rig.join(', ')}` : undefined;
+  const note = [
+    `${fmtPct(value)} of ${Math.round((to - from) / 1000)} s with every instance active${perInstance.length ? `; ${perInstance.join(', ')}` : ''}`,
+    silent.length ? `the watch saw ${silent.join(', ')}` : '',
+    warning ?? '',
+    watch ? '' : 'without the watch: systemd states alone',
+    estimated ? 'some exit times unknown: downtime counted from the previous sample (upper bound)' : '',
+  ].filter(Boolean).join('; ');
+  const m: Measurement = { value, samples: c.expected.length, note, ...(warning ? { warning } : {}) };
+  if (neverSeen.length + failed.length) return partial({ ...m, bound: 'upper', samples: c.expected.length - neverSeen.length - failed.length }, neverSeen, failed);
+  return m;
 }
 
 function leakCount(c: Calc): Measurement {

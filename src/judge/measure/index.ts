@@ -19,6 +19,7 @@ import { NATS_MEASURES } from './nats';
 import { SYSTEM_MEASURES } from './system';
 import { COMPARE_MEASURES } from './compare';
 import { CLUSTER_MEASURES } from './clusters';
+import { WATCH_MEASURES } from './watch';
 import { expectedInstances } from '../../model/instance';
 
 const METRIC_FUNCTIONS: Measures = {
@@ -30,6 +31,7 @@ const METRIC_FUNCTIONS: Measures = {
   ...NATS_MEASURES,
   ...SYSTEM_MEASURES,
   ...COMPARE_MEASURES,
+  ...WATCH_MEASURES,
 };
 
 /**
