@@ -14,6 +14,8 @@ export function evaluateAlerts(plan: Plan, measurements: { test?: Measurements; 
     for (const [scope, m] of scopes) {
       if (!m) continue;
       const r = ruleFires(rule, m);
+      // an episode already over (the watch saw it begin and end between two ticks): fired and resolved now
+      const over = r.fires ? m[rule.metric]?.over : undefined;
       out.push({
         rule: rule.id,
         scope,
@@ -25,6 +27,7 @@ export function evaluateAlerts(plan: Plan, measurements: { test?: Measurements; 
         threshold: rule.threshold,
         value: r.value,
         note: r.note,
+        ...(over ? { over } : {}),
       });
     }
   }

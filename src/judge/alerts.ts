@@ -30,6 +30,18 @@ export interface AlertEvaluation {
   threshold: number;
   value: number | null;
   note?: string;
+  /**
+   * Firing on an episode that was already over when the tick ran (a NATS outage the watch saw begin
+   * and end between two ticks): the alert fires and resolves in this step, its message naming the
+   * episode's start, end and duration. Absent: the condition holds now.
+   */
+  over?: Episode;
+}
+
+/** When an episode behind an alert began and ended, epoch ms. */
+export interface Episode {
+  startMs: number;
+  endMs: number;
 }
 
 export interface Alert {
@@ -54,6 +66,8 @@ export interface Alert {
   notifications: number;
   lastNotifiedAt: number | null;
   occurrence: number;
+  /** The episode of its last firing when that was already over (see AlertEvaluation.over). */
+  over?: Episode;
 }
 
 /** The alert state machine's state: every alert of the wave (the workflow carries it across runs). */
@@ -103,6 +117,8 @@ export interface AlertEvent {
   notified: boolean;
   by?: string;
   note?: string;
+  /** The episode, when the alert fired on one already over (fired and resolved at once). */
+  over?: Episode;
 }
 
 export interface StepResult {
@@ -116,9 +132,15 @@ export interface StepResult {
 const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** "from <start> to <end> (<duration> s)": an episode in words. */
+export function episodeText(ep: Episode): string {
+  return `from ${iso(ep.startMs)} to ${iso(ep.endMs)} (${+((ep.endMs - ep.startMs) / 1000).toFixed(3)} s)`;
+}
+
 /** The alert's message, rendered from its fields (never parsed back: the fields travel with it). */
-export function messageOf(e: Pick<AlertEvaluation, 'title' | 'scope' | 'metric' | 'op' | 'threshold' | 'value' | 'note'>): string {
-  return `${e.title} [${e.scope}]: ${e.metric} = ${e.value ?? 'n/a'} (${e.op} ${e.threshold})${e.note ? ` — ${e.note}` : ''}`;
+export function messageOf(e: Pick<AlertEvaluation, 'title' | 'scope' | 'metric' | 'op' | 'threshold' | 'value' | 'note' | 'over'>): string {
+  const episode = e.over ? `; over: ${episodeText(e.over)}` : '';
+  return `${e.title} [${e.scope}]: ${e.metric} = ${e.value ?? 'n/a'} (${e.op} ${e.threshold})${episode}${e.note ? ` — ${e.note}` : ''}`;
 }
 
 /** Whether a rule's alerts are sent: its action after the policy; control and fleet scopes page at most. */
@@ -145,6 +167,7 @@ function logEntry(a: Alert, event: AlertEvent['event'], nowMs: number, notified:
     threshold: a.threshold,
     message: a.message,
     notified,
+    ...(a.over ? { over: a.over } : {}),
     ...extra,
   };
 }
@@ -182,7 +205,7 @@ export function stepAlerts(
     const current = open(e.rule, e.scope);
     if (current) {
       const raised = RANK[e.severity] > RANK[current.severity];
-      Object.assign(current, { lastFiredAt: nowMs, value: e.value, message: messageOf(e) });
+      Object.assign(current, { lastFiredAt: nowMs, value: e.value, message: messageOf(e), over: e.over });
       if (raised) {
         current.severity = e.severity;
         current.state = 'firing'; // a worse condition needs a new acknowledgement
@@ -197,7 +220,7 @@ export function stepAlerts(
     const prev = newest(e.rule, e.scope);
     if (prev && prev.resolvedAt !== undefined && nowMs - prev.resolvedAt < repeatMs) {
       // flapping: reopen quietly, keeping an acknowledgement
-      Object.assign(prev, { state: prev.acknowledgedAt !== undefined ? 'acknowledged' : 'firing', lastFiredAt: nowMs, value: e.value, message: messageOf(e), resolvedAt: undefined });
+      Object.assign(prev, { state: prev.acknowledgedAt !== undefined ? 'acknowledged' : 'firing', lastFiredAt: nowMs, value: e.value, message: messageOf(e), resolvedAt: undefined, over: e.over });
       log(prev, 'reopened', false);
       continue;
     }
@@ -219,6 +242,7 @@ export function stepAlerts(
       notifications: 0,
       lastNotifiedAt: null,
       occurrence,
+      ...(e.over ? { over: e.over } : {}),
     };
     alerts.push(a);
     const kind = escalates(e) ? 'escalated' : 'fired';
@@ -228,8 +252,9 @@ export function stepAlerts(
     else if (canSend) a.lastNotifiedAt = nowMs;
     log(a, kind, send);
   }
+  // clear conditions resolve; so does an episode already over, in the step that fired it (no later tick sees it)
   for (const e of evaluations) {
-    if (e.status !== 'clear') continue;
+    if (e.status !== 'clear' && !(e.status === 'firing' && e.over)) continue;
     const current = open(e.rule, e.scope);
     if (!current) continue;
     current.state = 'resolved';
