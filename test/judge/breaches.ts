@@ -41,6 +41,10 @@ const tick = {
   natsDown: ((h) => (last(h).nats = { reachable: false, error: 'connection refused' })) as Mut,
   noNats: ((h) => (last(h).nats = null)) as Mut,
   noBaseline: ((h) => h.splice(h.findIndex((o) => o.kind === 'baseline'), 1)) as Mut,
+  // the watch saw a 40-second outage of its NATS connection inside the newest tick's window, over by the tick
+  natsOutage: ((h) => last(h).watch!.events.push({ kind: 'nats-outage', subject: 'nats://127.0.0.1:4222', role: null, startMs: last(h).at - 100_000, endMs: last(h).at - 60_000, flaps: 0, lostProbes: 0, evidence: 'disconnect' })) as Mut,
+  agentSilent: ((h) => last(h).watch!.events.push({ kind: 'agent-silent', subject: 'network-expert', role: 'test', startMs: last(h).at - 100_000, endMs: last(h).at - 40_000, flaps: 0, lostProbes: 12, evidence: 'no probe answered' })) as Mut,
+  noWatch: ((h) => (last(h).watch = null)) as Mut,
 };
 
 const leak: Mut = (h) => h.forEach((o) => {
@@ -112,6 +116,8 @@ export const CASES: Record<string, Case> = {
   'memory-high': { fail: tick.host('memoryUsedPct', 95), inconclusive: tick.noHosts },
   'message-loss': { fail: tick.loss, inconclusive: tick.noProbes },
   'nats-lost': { fail: tick.natsDown, inconclusive: tick.noNats },
+  'nats-outage': { fail: tick.natsOutage, inconclusive: tick.noWatch },
+  'agent-silent': { fail: tick.agentSilent, inconclusive: tick.noWatch },
   'host-unreachable': { fail: (h) => Object.assign(last(h).hosts[1], { reachable: false, load1: null, error: 'ssh: connect timeout' }), inconclusive: tick.noHosts },
   // ---- rollback criteria -------------------------------------------------------------------------------
   'rollback-message-loss': { fail: tick.loss, inconclusive: tick.noProbes },
@@ -121,6 +127,7 @@ export const CASES: Record<string, Case> = {
   // judged on the checkpoint's full probe (plans: window checkpoint)
   'rollback-degradation': { fail: (h) => setLatencies(lastCp(h), (l) => l.map((x) => x * 2 + 10)), inconclusive: tick.noBaseline },
   'rollback-nats-instability': { fail: (h) => h.slice(-2).forEach((o) => (o.nats = { reachable: false })), inconclusive: tick.noNats },
+  'rollback-nats-outage': { fail: tick.natsOutage, inconclusive: tick.noWatch },
   'rollback-load-instability': { fail: (h) => h.slice(-3).forEach((o) => (o.hosts[0].load1 = 2.5)), inconclusive: tick.noHosts },
   'rollback-memory-exhaustion': { fail: tick.host('memoryUsedPct', 95), inconclusive: tick.noHosts },
   'rollback-disk-exhaustion': { fail: tick.host('diskUsedPct', 95), inconclusive: tick.noHosts },
