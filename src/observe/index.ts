@@ -11,6 +11,7 @@
 //   findings.ts              the judge's trends, anomalies, leaks, restarts → Finding[]
 //   headline.ts              the judge's headline metrics → the record's Readings
 //   latencies.ts             raw latencies from a probe's encoded HDR histogram
+//   watch.ts                 the watch's reports → the judge's watch part of a window, and the record's
 export * from './to-observation';
 export * from './agents';
 export * from './errors';
@@ -28,3 +29,4 @@ export * from './control-comparison';
 export * from './findings';
 export * from './headline';
 export * from './latencies';
+export * from './watch';

@@ -17,6 +17,7 @@ import { natsRecord } from './nats';
 import type { Previous } from './previous';
 import { probeRecord } from './probes';
 import { iso } from './readings';
+import { watchObservation, watchPart, type WatchInput } from './watch';
 import { expectedInstances, instanceKey, planAgentInfo } from '../model/instance';
 
 export interface CheckpointJudged {
@@ -50,6 +51,12 @@ export interface CheckpointRecordContext {
   maxTopSubjects?: number;
   /** Clock skew tolerated between a host and the worker when the host's clock was not read (restart detection at the first sample), default 60 s. */
   clockSkewMs?: number;
+  /**
+   * The wave's watch reports, for the record's `watch` part over the checkpoint's window (from
+   * `watchFromMs`, default the collection's window start, to its end). null: the watch was off;
+   * absent: no `watch` part (callers from before the watch).
+   */
+  watch?: (WatchInput & { watchFromMs?: number }) | null;
 }
 
 /** The actions of a manual (checkpoint-grade) collection that is not one of the plan's checkpoints. */
@@ -89,5 +96,6 @@ export function toCheckpointRecord(plan: Plan, c: Collection, judged: Checkpoint
     alerts: ctx.alerts,
     operatorActions: ctx.operatorActions,
     gaps: gapsOf(plan, c),
+    ...(ctx.watch !== undefined ? { watch: watchPart(watchObservation(ctx.watch, ctx.watch?.watchFromMs ?? c.windowStart, c.finishedAt), ctx.watch?.reports) } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { hostSamples } from './hosts';
 import { messageCounts, natsHealthOf, samplingOf, subscriptionsOf } from './nats';
 import type { Previous } from './previous';
 import { probeResults } from './probes';
+import { watchObservation, type WatchInput } from './watch';
 
 export interface ObservationOptions {
   /**
@@ -22,6 +23,8 @@ export interface ObservationOptions {
   latencies?: boolean;
   /** Ticks skipped before this one (the workflow counts them). */
   skippedTicks?: number;
+  /** The wave's watch reports (observe/watch.ts), for the observation's window; null: the watch was off; absent: no watch part (before the watch). */
+  watch?: WatchInput | null;
 }
 
 /**
@@ -40,6 +43,7 @@ export function toObservation(plan: Plan, c: Collection, previous: Previous = nu
     probes: probeResults(plan, c, { latencies: o.latencies }),
     nats: natsHealthOf(c),
     ...(o.skippedTicks ? { skippedTicks: o.skippedTicks } : {}),
+    ...(o.watch !== undefined ? { watch: watchObservation(o.watch, c.windowStart, c.finishedAt) } : {}),
   };
   if (c.kind !== 'checkpoint') return tick;
   const cp: CheckpointObservation = {

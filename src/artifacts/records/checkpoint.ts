@@ -7,6 +7,7 @@ import { checkpointVerdictSchema, count, iso, readingSchema } from './common';
 import { hostSchema } from './hosts';
 import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
+import { watchPartSchema } from './watch';
 
 /** The checkpoint email's metrics for the agents under test (judge/headline.ts). */
 export const headlineSchema = z
@@ -69,6 +70,8 @@ export const checkpointRecordSchema = z
     operatorActions: z.array(operatorActionSchema),
     /** Collection-level gaps: "NATS monitoring endpoint unreachable: ECONNREFUSED". */
     gaps: z.array(z.string()),
+    /** What the continuous watch saw in the window; null: the watch was off or left no report; absent: recorded before the watch existed. */
+    watch: watchPartSchema.nullable().optional(),
   })
   .strict();
 export type CheckpointRecord = z.infer<typeof checkpointRecordSchema>;
