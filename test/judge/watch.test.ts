@@ -2,7 +2,8 @@
 // counted and timed within a window and clipped to it, no watch → no data (never 0), an episode
 // already over fired and resolved in one tick with its start, end and duration, uptime minus the
 // silent gaps, and silence shared with control agents left to the rig.
-import { measure, CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measure';
+import { measure } from '../../src/judge/measure';
+import { CONTROL_SCOPE, TEST_SCOPE } from '../../src/judge/measure/context';
 import { evaluateAlerts } from '../../src/judge/alert-evaluation';
 import { emptyAlertState, stepAlerts } from '../../src/judge/alerts';
 import { decideRollback } from '../../src/judge/rollback-decision';

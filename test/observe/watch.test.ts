@@ -4,7 +4,8 @@
 // no data.
 import { toCheckpointRecord, toHeadline, toObservation, watchObservation, type WatchInput } from '../../src/observe';
 import { judgeHeadline } from '../../src/judge/headline';
-import { measure, TEST_SCOPE } from '../../src/judge/measure';
+import { measure } from '../../src/judge/measure';
+import { TEST_SCOPE } from '../../src/judge/measure/context';
 import { checkpointRecordSchema } from '../../src/artifacts/records/checkpoint';
 import type { WatchEvent, WatchReport } from '../../src/model/watch';
 import type { Observation } from '../../src/judge/observations';
