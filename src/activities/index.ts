@@ -8,6 +8,7 @@ import { collectionActivities } from './collection';
 import { activityContext, type ActivityDeps } from './context';
 import { planActivities } from './plan';
 import { rollbackActivities } from './rollback';
+import { watchActivities } from './watch';
 import { waveEndActivities } from './wave-end';
 
 export type { ActivityDeps } from './context';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...alertActivities(ctx),
     ...waveEndActivities(ctx),
     ...rollbackActivities(ctx),
+    ...watchActivities(ctx),
   };
 }
 

@@ -165,6 +165,17 @@ export const waveStatusSchema = z
         lastTickNote: z.string().nullable(),
         /** Rollback and alert rules firing at the last tick, with their evidence. */
         firing: z.array(ruleResultSchema),
+        /**
+         * The continuous watch (issue 14), compactly: ticks it asked for and got, asks coalesced into a
+         * tick running or already due (counted, never queued), and why it is not watching, if it is not.
+         */
+        watch: z
+          .object({
+            ticksAsked: count,
+            ticksAskedCoalesced: count,
+            note: z.string().nullable(),
+          })
+          .strict(),
       })
       .strict(),
     alerts: z.array(alertStatusSchema),

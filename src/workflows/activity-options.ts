@@ -1,10 +1,11 @@
 // The workflow's activities, grouped by how long they may take and how they are retried. The
 // timeouts follow the plan: the sources' worst-case collection (src/collect/budget.ts), plus 30 s to
 // record and judge a tick or the baseline, 5 min to judge, write and render a checkpoint.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { collectionBudget } from '../collect/budget';
 import type { Plan } from '../plan/schema';
+import { MAX_EXTEND_MS } from './bounds';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -39,6 +40,15 @@ export function waveActivities(plan: Plan, scaled: (ms: number) => number) {
     finish: proxyActivities<Activities>({
       startToCloseTimeout: 5 * 60_000,
       retry: { initialInterval: 2000, maximumInterval: 5 * 60_000 },
+    }),
+    // The continuous watch runs for the whole run of the wave (cancelled at its end); it heartbeats, so
+    // a watch whose worker died is restarted on another within 10 s, for as long as the wave lasts
+    // (its longest: the plan's duration and every extension allowed).
+    watch: proxyActivities<Activities>({
+      startToCloseTimeout: scaled(plan.wave.duration + MAX_EXTEND_MS) + 3_600_000,
+      heartbeatTimeout: 10_000,
+      retry: { initialInterval: 1000, maximumInterval: 10_000 },
+      cancellationType: ActivityCancellationType.TRY_CANCEL,
     }),
     // Mail is retried for a while (a mail server that is down delays mail) but never holds the wave:
     // sends run beside the wave's progress and are given up after an hour of plan time (at least 1 min).

@@ -15,5 +15,7 @@ export async function continueAsNewIfDue(run: WaveRun): Promise<void> {
   // does not wait: it is carried to the next run. (`wake` is set by every request since this turn of
   // the loop began, this tick's included.)
   await condition(() => allHandlersFinished() || run.w.wake);
-  if (!run.w.wake) await continueAsNew<typeof waveWorkflow>({ ...run.w.input, carried: run.w.carry(run.mailer.pending()) });
+  if (run.w.wake) return;
+  run.watch.stop(); // the next run starts its own
+  await continueAsNew<typeof waveWorkflow>({ ...run.w.input, carried: run.w.carry(run.mailer.pending()) });
 }

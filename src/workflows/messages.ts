@@ -28,6 +28,15 @@ export const resumeSignal = defineSignal<[OperatorRequest]>('resume');
 /** A signal, not an update: it is accepted by the server even while no worker runs. */
 export const requestRollbackSignal = defineSignal<[OperatorRequest]>('requestRollback');
 
+/**
+ * The continuous watch asks for a tick now: something began between two ticks that may change a
+ * decision (an outage, a silent agent, a dropped host). Coalesced into a tick that runs or is due.
+ */
+export interface TickNowRequest {
+  reason: string;
+}
+export const tickNowSignal = defineSignal<[TickNowRequest]>('tickNow');
+
 export interface RollbackOutcome {
   executed: boolean;
   /** false when the rollback had already run or been requested: it happens once in effect. */

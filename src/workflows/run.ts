@@ -5,6 +5,7 @@ import { waveActivities, type WaveActivities } from './activity-options';
 import { Mailer, holdMail } from './mail';
 import type { MailJob } from './wave-input';
 import type { WaveState } from './wave-state';
+import { watchOf, type Watch } from './watch';
 import { showWave } from './web-ui';
 
 export interface WaveRun {
@@ -16,6 +17,8 @@ export interface WaveRun {
   ref(): Promise<WaveRef>;
   collectInput(seq: number): Promise<CollectInput>;
   mailer: Mailer;
+  /** The continuous watch of this run: started once monitoring begins, stopped when the run ends. */
+  watch: Watch;
   /** The Web UI's view and search attributes brought up to date; a new hold is escalated by email. */
   show(): void;
 }
@@ -57,6 +60,7 @@ export function startRun(w: WaveState): WaveRun {
     // `seq` is taken by the caller before the first await: collections are numbered in the order asked for.
     collectInput: async (seq) => ({ ...(await ref()), seq, sinceMs: input.startAtMs, endMs: w.dueAtMs(plan.checkpoints.length - 1), policy: w.status.policy, waivers: w.status.waivers }),
     mailer,
+    watch: watchOf(w, acts, ref, failureText),
     show() {
       const hold = w.rollback.holdToEscalate();
       if (hold) mailer.send(holdMail(hold));

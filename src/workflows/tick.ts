@@ -14,11 +14,14 @@ export async function collectBaseline(run: WaveRun): Promise<void> {
 
 export async function runTick(run: WaveRun): Promise<void> {
   const { w } = run;
+  w.tickRunning = true;
   try {
     const tick = await run.acts.tick.monitorTick(await run.collectInput(w.nextSeq()));
     await alertEvents(run, w.tickDone(now(), tick));
   } catch (err) {
     w.tickFailed(failureText(err));
+  } finally {
+    w.tickRunning = false;
   }
   w.scheduleNextTick(now());
 }

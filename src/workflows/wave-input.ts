@@ -81,7 +81,7 @@ export function firstStatus(input: WaveInput): WaveStatus {
     endsAt: iso(startAtMs + scaledMs(plan.wave.duration, timeScale)),
     nextCheckpoint: null,
     checkpoints: plan.checkpoints.map((cp) => ({ name: cp.name, dueAt: iso(startAtMs + scaledMs(cp.at, timeScale)), ranAt: null, verdict: null, criteria: [], artifactsDir: null })),
-    interim: { ticks: 0, skippedTicks: 0, lastTickAt: null, agentsActive: null, lastTickNote: null, firing: [] },
+    interim: { ticks: 0, skippedTicks: 0, lastTickAt: null, agentsActive: null, lastTickNote: null, firing: [], watch: { ticksAsked: 0, ticksAskedCoalesced: 0, note: null } },
     alerts: [],
     rollback: { requested: false, trigger: null, executed: false, startedAt: null, finishedAt: null, ok: null, steps: [], verification: null },
     hold: null,

@@ -30,6 +30,8 @@ export class WaveState implements RollbackHost, AlertsHost {
   nextTickAtMs: number;
   lastTickAtMs: number;
   manualRuns = 0;
+  /** A monitor tick's activity is running (tick.ts): a tick the watch asks for now is coalesced into it. */
+  tickRunning = false;
   abort: OperatorRequest | null = null;
   /** Collections of the wave, numbered: a retried collection reuses its number. */
   seq = 0;
@@ -240,6 +242,26 @@ export class WaveState implements RollbackHost, AlertsHost {
       this.status.interim.skippedTicks += 1;
     }
     this.nextTickAtMs = next;
+  }
+
+  /**
+   * The watch saw something begin: the next tick is due now, so the same code decides at once, not
+   * an interval later. Asks while a tick runs or is already due are coalesced: counted, never queued.
+   */
+  tickAsked(now: number): void {
+    const watch = this.status.interim.watch;
+    if (this.finished || this.tickRunning || this.nextTickAtMs <= now) {
+      watch.ticksAskedCoalesced += 1;
+      return;
+    }
+    watch.ticksAsked += 1;
+    this.nextTickAtMs = now;
+    this.wakeUp();
+  }
+
+  /** The watch stopped on its own (disabled in the plan, or failed for good): why, for the status. */
+  watchStopped(note: string): void {
+    this.status.interim.watch.note = note;
   }
 
   // ── checkpoints and the verdict ─────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import {
   resumeSignal,
   rollbackUpdate,
   statusQuery,
+  tickNowSignal,
   waiveCriterionUpdate,
   type OperatorRequest,
 } from './messages';
@@ -61,6 +62,7 @@ export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
     },
     { validator: refuse('acknowledgeAlert') },
   );
+  setHandler(tickNowSignal, () => w.tickAsked(now()));
   setHandler(statusQuery, () => w.status);
 
   // ── main loop ───────────────────────────────────────────────────────────────────────────────
@@ -69,6 +71,7 @@ export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
   // anything is collected, instead of every collection failing on its own until the end.
   await run.planStored;
   if (!input.carried) await collectBaseline(run);
+  run.watch.start();
   while (!w.finished) {
     w.beginTurn();
     const t = now();
@@ -108,6 +111,7 @@ export async function waveWorkflow(input: WaveInput): Promise<WaveStatus> {
   }
 
   // ── the end ─────────────────────────────────────────────────────────────────────────────────
+  run.watch.stop();
   run.show();
   const finished = await run.acts.finish.finishWave({ ...(await run.ref()), status: w.status, judgement: w.judgement });
   for (const p of finished.problems) w.problem(now(), `report: ${p}`);

@@ -1,0 +1,84 @@
+// The continuous watch as a Temporal activity (issue 14): runs for a whole run of the wave,
+// heartbeating so that Temporal restarts it on another worker when its own dies. It saves what it
+// sees in the wave's store (artifacts/watch-reports.ts) and, when something begins that may change a
+// decision, asks its workflow for a tick now (the `tickNow` signal) — so the same code decides, at
+// once. It never judges. A restarted watch records how long nobody watched, never as the fleet's outage.
+import { Context } from '@temporalio/activity';
+import { runWatch } from '../collect';
+import { readWatchReports, saveWatchReport } from '../artifacts/watch-reports';
+import { watchTimings } from '../plan/watch-timings';
+import type { WatchEvent } from '../model/watch';
+import type { ActivityContext } from './context';
+import type { WaveRef } from './types';
+
+/** How often the activity tells Temporal it is alive (the workflow's heartbeat timeout is 10 s). */
+const HEARTBEAT_MS = 2000;
+
+export function watchActivities(ctx: ActivityContext) {
+  return {
+    /** Watches until cancelled (the run ends); `note` says why it did not watch, when it did not. */
+    async watchWave(input: WaveRef): Promise<{ note: string | null }> {
+      const actx = Context.current();
+      const plan = await ctx.planOf(input);
+      const timings = watchTimings(plan, input.timeScale);
+      if (!timings.enabled) return { note: 'the plan turns the watch off (watch.enabled: false)' };
+      const { runId } = actx.info.workflowExecution;
+      const watcher = `${runId}/${actx.info.attempt}`;
+
+      // Whoever watched before (an earlier attempt, the previous run): from its last beat, nobody did.
+      const { reports } = await readWatchReports(ctx.store, plan, input.waveId);
+      const last = reports.reduce<{ at: number; by: string } | null>((m, r) => (m && m.at >= r.lastBeatMs ? m : { at: r.lastBeatMs, by: r.watcher }), null);
+      const blind = last ? { fromMs: last.at, why: `no watcher since ${new Date(last.at).toISOString()} (the last beat of ${last.by}); now ${watcher}` } : undefined;
+
+      const ask = tickAsker(input.waveId, Math.max(1000, timings.probeIntervalMs));
+      const beat = setInterval(() => actx.heartbeat(), HEARTBEAT_MS);
+      try {
+        await runWatch(plan, {
+          waveId: input.waveId,
+          watcher,
+          timeScale: input.timeScale,
+          signal: actx.cancellationSignal,
+          blind,
+          save: (report) => saveWatchReport(ctx.store, plan, report),
+          onBegin: ask,
+        });
+      } finally {
+        clearInterval(beat);
+        ask.stop();
+      }
+      // Cancelled: the run ended (the wave's end, or continue-as-new, whose next run starts its own).
+      return { note: null };
+    },
+  };
+}
+
+/**
+ * Asks the workflow for a tick now when something begins: at most one ask per `gapMs`, and one more
+ * at the end of a gap in which something else began (the workflow coalesces asks it cannot use).
+ */
+function tickAsker(waveId: string, gapMs: number): ((e: WatchEvent) => void) & { stop(): void } {
+  const actx = Context.current();
+  let lastAt = 0;
+  let trailing: NodeJS.Timeout | null = null;
+  let reason = '';
+  const send = () => {
+    trailing = null;
+    lastAt = Date.now();
+    // Through the worker's client to the wave's current run (no run id: continue-as-new moves it).
+    actx.client.workflow
+      .getHandle(waveId)
+      .signal('tickNow', { reason })
+      .catch(() => undefined); // the wave ended meanwhile, or the server is away: the next tick sees the event anyway
+  };
+  const ask = (e: WatchEvent) => {
+    reason = `${e.kind} ${e.subject} began ${new Date(e.startMs).toISOString()}`;
+    const wait = lastAt + gapMs - Date.now();
+    if (wait <= 0) send();
+    else trailing ??= setTimeout(send, wait);
+  };
+  return Object.assign(ask, {
+    stop() {
+      if (trailing) clearTimeout(trailing);
+    },
+  });
+}
