@@ -22,7 +22,9 @@ export function checkpointActivities(ctx: ActivityContext) {
     /** A checkpoint: collect everything, judge its criteria, write the spec's files under output.dir/<folder>/. */
     async runCheckpoint(input: CheckpointInput): Promise<CheckpointResult> {
       const plan = await ctx.planOf(input);
-      const { collection, entries, history, prev } = await collect(ctx, plan, input, 'checkpoint', input.folder);
+      const { collection, entries, history, prev, watch } = await collect(ctx, plan, input, 'checkpoint', input.folder);
+      // The record lists what the watch saw since the previous checkpoint (or since monitoring began).
+      const watchFromMs = history.filter((o) => o.kind === 'checkpoint' && o.at < collection.finishedAt).reduce((m, o) => Math.max(m, o.at), input.startAtMs);
       const jctx = ctx.judgeCtx(plan, input);
       const all = measureAll(jctx, history);
       const judged = judgeCheckpoint(plan, input.criteriaOf, all.test, input.waivers);
@@ -51,6 +53,7 @@ export function checkpointActivities(ctx: ActivityContext) {
           history,
           previous: prev?.cpu ?? null,
           startMs: input.startAtMs,
+          watch: watch && { ...watch, watchFromMs },
         },
       );
       const samples = entries.map((e) => e.sample).filter((s): s is NonNullable<typeof s> => !!s);

@@ -10,7 +10,7 @@ import { CONTROL_SCOPE, TEST_SCOPE } from '../judge/measure/context';
 import { measure, tickMetrics } from '../judge/measure';
 import { evaluateAlerts } from '../judge/alert-evaluation';
 import { decideRollback } from '../judge/rollback-decision';
-import { toObservation, unitCounters, toMonitorSample } from '../observe';
+import { toObservation, unitCounters, toMonitorSample, withWatch } from '../observe';
 import type { Plan } from '../plan/schema';
 import { instanceKey } from '../model/instance';
 import { compactList, compactNote, compactText, compactTrigger } from './compact';
@@ -57,7 +57,9 @@ export async function collect(ctx: ActivityContext, plan: Plan, input: CollectIn
     await log.append(entry);
     const entries = await log.entries(input.seq);
     if (kind !== 'baseline') await writeHours(ctx, await ctx.humanPlan(plan, input), input, entries, prev?.observation.at ?? null, collection.finishedAt);
-    return { collection, entries, history: entries.map((e) => e.observation), prev };
+    // The watch's events are judged with the observations but stored apart (artifacts/watch-reports.ts).
+    const watch = await ctx.watchOf(plan, input);
+    return { collection, entries, history: withWatch(entries.map((e) => e.observation), watch), prev, watch };
   } finally {
     hb.stop();
   }

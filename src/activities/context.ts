@@ -8,6 +8,9 @@ import type { JudgeContext } from '../judge/measure/context';
 import type { MailTransport } from '../notify/transport';
 import type { Plan } from '../plan/schema';
 import type { SshPools } from './ssh-pools';
+import { readWatchReports } from '../artifacts/watch-reports';
+import { watchTimings, WATCH_SAVE_EVERY_MS } from '../plan/watch-timings';
+import type { WatchInput } from '../observe/watch';
 import type { CollectInput, WaveRef } from './types';
 
 export interface ActivityDeps {
@@ -29,6 +32,8 @@ export interface ActivityContext extends ActivityDeps {
    */
   humanPlan(plan: Plan, input: WaveRef): Promise<Plan>;
   judgeCtx(plan: Plan, input: CollectInput): JudgeContext;
+  /** What the continuous watch saw in this wave (every watcher's report); null when the plan turns it off. */
+  watchOf(plan: Plan, input: WaveRef): Promise<WatchInput | null>;
 }
 
 export function activityContext(deps: ActivityDeps, planOf: ActivityContext['planOf']): ActivityContext {
@@ -39,6 +44,13 @@ export function activityContext(deps: ActivityDeps, planOf: ActivityContext['pla
     logOf: (plan, waveId) => new ObservationLog(store, waveDir(plan, waveId)),
     humanPlan: (plan, input) => layoutPlan(store, plan, input.waveId),
     judgeCtx: (plan, input) => ({ plan, startMs: input.startAtMs, endMs: input.endMs }),
+    async watchOf(plan, input) {
+      const t = watchTimings(plan, input.timeScale);
+      if (!t.enabled) return null;
+      // A report that cannot be read counts as unwatched time (the blind stretches), never as a guess.
+      const { reports } = await readWatchReports(store, plan, input.waveId);
+      return { reports, beatToleranceMs: WATCH_SAVE_EVERY_MS + t.probeIntervalMs };
+    },
   };
 }
 

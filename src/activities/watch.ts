@@ -22,8 +22,7 @@ export function watchActivities(ctx: ActivityContext) {
       const plan = await ctx.planOf(input);
       const timings = watchTimings(plan, input.timeScale);
       if (!timings.enabled) return { note: 'the plan turns the watch off (watch.enabled: false)' };
-      const { runId } = actx.info.workflowExecution;
-      const watcher = `${runId}/${actx.info.attempt}`;
+      const watcher = `${actx.info.workflowExecution?.runId ?? input.waveId}/${actx.info.attempt}`;
 
       // Whoever watched before (an earlier attempt, the previous run): from its last beat, nobody did.
       const { reports } = await readWatchReports(ctx.store, plan, input.waveId);

@@ -73,3 +73,12 @@ export function watchPart(w: WatchObservation | null, reports: readonly WatchRep
     eventsDropped: reports.reduce((s, r) => s + r.eventsDropped, 0),
   };
 }
+
+/**
+ * The wave's observations with the watch over each one's window, for the judge: attached when judging,
+ * never stored with them (the watch's events live in their own objects; an observation's window is
+ * (at − windowMs, at]). `watch` null (the watch off): every observation's part is null, missing data.
+ */
+export function withWatch<T extends { at: number; windowMs: number }>(history: readonly T[], watch: WatchInput | null): (T & { watch: WatchObservation | null })[] {
+  return history.map((o) => ({ ...o, watch: watchObservation(watch, o.at - o.windowMs, o.at) }));
+}

@@ -42,6 +42,8 @@ export function fakeActivities(over: Partial<Activities> = {}): { activities: Ac
     runRollbackStep: async (i) => ({ name: `step-${i.stepIndex}`, ok: true, targets: [] }),
     finishWave: async () => ({ files: [], reportPath: '/fake/REPORT.md', problems: [] }),
     notifyFinal: async () => 'sent',
+    // The continuous watch is proven apart (test/collect-watch, test/activities); here it returns at once.
+    watchWave: async () => ({ note: null }),
   } as Activities;
   const all = { ...base, ...over } as Record<string, (...a: unknown[]) => Promise<unknown>>;
   const counted = Object.fromEntries(

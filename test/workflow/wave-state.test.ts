@@ -241,6 +241,25 @@ describe('ticks and alerts', () => {
     expect([w.nextTickAtMs, w.status.interim.skippedTicks]).toEqual([first + 20 * MIN, 2]);
   });
 
+  test('tickAsked (the watch saw something begin): the next tick is due now and the loop wakes; asks while a tick runs or is due are coalesced, counted, never queued', () => {
+    const w = wave();
+    w.beginTurn();
+    const at = T0 + MIN;
+    w.tickAsked(at);
+    expect([w.nextTickAtMs, w.wake, w.status.interim.watch]).toEqual([at, true, { ticksAsked: 1, ticksAskedCoalesced: 0, note: null }]);
+    expect(nextStep(w, at)).toEqual({ kind: 'tick' });
+    w.tickAsked(at + 1); // already due: coalesced
+    w.tickRunning = true;
+    w.tickAsked(at + 2); // one runs: coalesced
+    w.tickRunning = false;
+    expect([w.nextTickAtMs, w.status.interim.watch.ticksAsked, w.status.interim.watch.ticksAskedCoalesced]).toEqual([at, 1, 2]);
+    // the cadence goes on from the tick asked for
+    w.scheduleNextTick(at + 1000);
+    expect([w.nextTickAtMs, w.status.interim.skippedTicks]).toEqual([at + 5 * MIN, 0]);
+    w.watchStopped('the plan turns the watch off');
+    expect(w.status.interim.watch.note).toBe('the plan turns the watch off');
+  });
+
   test('a tick that fires a rollback criterion requests the rollback; observe and page only record it', () => {
     const w = wave();
     w.tickDone(T0, tick({ rollback: [trigger('observe'), trigger('page', 'rollback-error-rate')] }));
