@@ -6,7 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { runWatch } from '../collect';
 import { readWatchReports, saveWatchReport } from '../artifacts/watch-reports';
-import { watchTimings } from '../plan/watch-timings';
+import { watchTimings, WATCH_SAVE_EVERY_MS } from '../plan/watch-timings';
 import type { WatchEvent } from '../model/watch';
 import type { ActivityContext } from './context';
 import type { WaveRef } from './types';
@@ -27,7 +27,9 @@ export function watchActivities(ctx: ActivityContext) {
       // Whoever watched before (an earlier attempt, the previous run): from its last beat, nobody did.
       const { reports } = await readWatchReports(ctx.store, plan, input.waveId);
       const last = reports.reduce<{ at: number; by: string } | null>((m, r) => (m && m.at >= r.lastBeatMs ? m : { at: r.lastBeatMs, by: r.watcher }), null);
-      const blind = last ? { fromMs: last.at, why: `no watcher since ${new Date(last.at).toISOString()} (the last beat of ${last.by}); now ${watcher}` } : undefined;
+      // (A watcher is taken as watching for a beat and a probe interval after its last save, as readers do.)
+      const blindFrom = last ? last.at + WATCH_SAVE_EVERY_MS + timings.probeIntervalMs : null;
+      const blind = last && blindFrom! < Date.now() ? { fromMs: blindFrom!, why: `no watcher since the last beat of ${last.by} at ${new Date(last.at).toISOString()}; now ${watcher}` } : undefined;
 
       const ask = tickAsker(input.waveId, Math.max(1000, timings.probeIntervalMs));
       const beat = setInterval(() => actx.heartbeat(), HEARTBEAT_MS);

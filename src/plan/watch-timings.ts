@@ -8,6 +8,8 @@ import type { Plan } from './schema';
 export const WATCH_MIN_PROBE_INTERVAL_MS = 200;
 /** Silence is at least this many real probe intervals: one lost reply is not an agent's silence. */
 export const WATCH_SILENCE_PROBES = 3;
+/** How often a watcher saves its report (its beat): readers take a watcher as watching this long after its last save. */
+export const WATCH_SAVE_EVERY_MS = 1000;
 
 export interface WatchTimings {
   enabled: boolean;

@@ -11,6 +11,13 @@ import { pause, type WatchContext } from './context';
 
 /** Unanswered client pings before the connection counts as stale (the client then reconnects). */
 const MAX_PINGS_OUT = 2;
+/**
+ * Pings are at least this far apart (real ms), whatever the probe interval: a hung server is then
+ * noticed within ~3 s, and a stall of wavewatch's own worker (a GC pause, a busy event loop, which
+ * delays the pongs' reading as much as the server would) is not taken for the fleet's NATS outage —
+ * an outage the wave rolls back on. A killed server closes the socket and is seen at once anyway.
+ */
+const MIN_PING_INTERVAL_MS = 1000;
 
 export interface NatsLink {
   /** A connection that is up now (liveness probes through it), or null while every server is out. */
@@ -76,7 +83,7 @@ async function runLink(ctx: WatchContext, link: ServerLink, env?: NodeJS.Process
         servers: [link.url],
         timeoutMs: Math.max(1000, 2 * interval),
         reconnectTimeWaitMs: interval,
-        pingIntervalMs: interval,
+        pingIntervalMs: Math.max(interval, MIN_PING_INTERVAL_MS),
         maxPingOut: MAX_PINGS_OUT,
         env,
       });
@@ -108,7 +115,7 @@ async function runLink(ctx: WatchContext, link: ServerLink, env?: NodeJS.Process
           lastError = String(s.error?.message ?? s.error);
           break;
         case 'staleConnection':
-          lastError = `${MAX_PINGS_OUT} pings unanswered (${interval} ms apart): the server hangs`;
+          lastError = `${MAX_PINGS_OUT} pings unanswered (${Math.max(interval, MIN_PING_INTERVAL_MS)} ms apart): the server hangs`;
           break;
         case 'disconnect':
           link.up = false;

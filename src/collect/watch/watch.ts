@@ -4,7 +4,7 @@
 // was alive then) and at once when something begins, before `onBegin` is told (so whoever acts on it
 // finds the event saved). Resolves with the last report once everything is closed and saved.
 import type { Plan } from '../../plan/schema';
-import { watchTimings } from '../../plan/watch-timings';
+import { watchTimings, WATCH_SAVE_EVERY_MS } from '../../plan/watch-timings';
 import type { WatchEvent, WatchReport } from '../../model/watch';
 import { pause, type WatchContext } from './context';
 import { WatchRecorder } from './recorder';
@@ -72,7 +72,7 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
     await saver.save();
     const beats = (async () => {
       while (!stop.signal.aborted) {
-        await pause(opts.saveEveryMs ?? 1000, stop.signal);
+        await pause(opts.saveEveryMs ?? WATCH_SAVE_EVERY_MS, stop.signal);
         if (!stop.signal.aborted) await saver.save();
       }
     })();
