@@ -66,6 +66,7 @@ export function buildSummary(record: CheckpointRecord, files: string[], renderPr
     alerts: record.alerts,
     operatorActions: record.operatorActions,
     gaps: record.gaps,
+    ...(record.watch !== undefined ? { watch: record.watch } : {}),
     files,
     ...(renderProblems.length ? { renderProblems } : {}),
   };

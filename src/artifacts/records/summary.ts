@@ -8,6 +8,7 @@ import { hostSchema } from './hosts';
 import { comparisonSchema, criterionSchema, findingSchema } from './judgement';
 import { natsSchema, probeSchema } from './nats';
 import { headlineSchema } from './checkpoint';
+import { watchPartSchema } from './watch';
 
 /** Per-role rollup in summary.json: derived from the record's instances and probes. */
 export const roleSummarySchema = z
@@ -68,6 +69,7 @@ export const summarySchema = z
     alerts: z.array(alertSchema),
     operatorActions: z.array(operatorActionSchema),
     gaps: z.array(z.string()),
+    watch: watchPartSchema.nullable().optional().describe('what the continuous watch saw since the previous checkpoint; null: the watch was off or left no report'),
     files: z.array(z.string()).describe('the files of this checkpoint folder'),
     renderProblems: z.array(z.string()).optional().describe('derived files that could not be rendered (written as a note instead)'),
   })
