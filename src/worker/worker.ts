@@ -34,6 +34,10 @@ export async function createWaveWorker(opts: WorkerOptions): Promise<{ worker: W
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({ store: opts.store ?? new LocalArtifactStore(), pools, mail }),
+    // An activity learns it was cancelled from a heartbeat's answer, and heartbeats are throttled (by
+    // default to 80 % of the heartbeat timeout): the continuous watch of a run that ended (the wave's
+    // end, continue-as-new) would go on watching for up to 8 s beside its successor. 2 s at most.
+    maxHeartbeatThrottleInterval: '2s',
   });
   return {
     worker,

@@ -39,6 +39,13 @@ test('a healthy wave runs every checkpoint to GO and leaves the spec\'s files', 
     expect(s.checkpoints.map((x) => x.name)).toEqual(['T+1h', 'T+6h', 'T+12h', 'T+24h']);
     expect(s.checkpoints.every((x) => x.verdict !== 'FAIL')).toBe(true);
     expect(s.interim.ticks).toBeGreaterThan(3);
+    // The continuous watch watched the whole wave and saw nothing begin: no tick asked for, no event.
+    expect(s.interim.watch).toEqual({ ticksAsked: 0, ticksAskedCoalesced: 0, note: null });
+    const watchDir = join(fleet.plan.output.dir, 'waves', 'healthy-1', 'watch');
+    const reports = readdirSync(watchDir).map((f) => JSON.parse(readFileSync(join(watchDir, f), 'utf8')) as { events: unknown[]; probesSent: number });
+    expect(reports.length).toBeGreaterThanOrEqual(1);
+    expect(reports.flatMap((r) => r.events)).toEqual([]);
+    expect(reports.reduce((n, r) => n + r.probesSent, 0)).toBeGreaterThan(0);
 
     // The spec's layout, per checkpoint, with the extra files its actions ask for.
     const plan = fleet.plan;

@@ -34,6 +34,7 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
     await waitForStatus(c, 'kill-sampling', (s) => s.checkpoints[0].ranAt !== null);
     // T+6h's activity, a few seconds into its sampling window (3 s minimum, probes before it).
     await waitForPendingActivity(c, 'kill-sampling', 'runCheckpoint', /sampling/);
+    const killedAt = Date.now();
     await worker.kill();
     await new Promise((r) => setTimeout(r, 2000));
     worker = await spawnWorker(temporal.address, root, TQ);
@@ -58,6 +59,15 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
     const seqs = readFileSync(join(fleet.plan.output.dir, 'waves', 'kill-sampling', 'observations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).seq as number);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    // The continuous watch died with its worker and was started again on the new one: the time
+    // nobody watched is recorded as the watch's blindness (not an outage of the fleet, nothing decided on it).
+    const watchDir = join(fleet.plan.output.dir, 'waves', 'kill-sampling', 'watch');
+    type Report = { startedAtMs: number; lastBeatMs: number; events: { kind: string; startMs: number; endMs: number | null }[] };
+    const reports = readdirSync(watchDir).map((f) => JSON.parse(readFileSync(join(watchDir, f), 'utf8')) as Report);
+    const blind = reports.flatMap((r) => r.events).filter((e) => e.kind === 'watch-blind' && e.endMs !== null && e.endMs - e.startMs >= 1000);
+    expect([blind.length > 0, reports.map((r) => [r.startedAtMs, r.lastBeatMs, r.events.map((e) => e.kind)])]).toEqual([true, expect.anything()]);
+    expect(reports.flatMap((r) => r.events).filter((e) => e.kind !== 'watch-blind')).toEqual([]);
+    expect(Math.max(...reports.map((r) => r.lastBeatMs))).toBeGreaterThan(killedAt);
   } finally {
     await worker.stop().catch(() => undefined);
     await fleet.stop();

@@ -2,7 +2,7 @@
 // each rollback criterion leads to the rollback with its evidence, a degraded control agent never
 // rolls the wave back, and a fault that heals between ticks leaves no trace. The other rules are
 // proven on crafted data in test/judge.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { loadScenario } from '../../src/sim/scenario';
@@ -64,7 +64,9 @@ const breaching: [string, RegExp][] = [
   ['error-rate', /^rollback-error-rate$/],
   ['data-corruption', /^rollback-data-corruption$/],
   ['latency-degradation', /^rollback-degradation$/],
-  ['nats-outage', /^rollback-nats-instability$/],
+  // a 4-hour outage: unreachable at two ticks, and seen by the watch — whichever is judged first
+  ['nats-outage', /^rollback-nats-(instability|outage)$/],
+  ['between-ticks', /^rollback-nats-outage$/],
 ];
 
 // The waves that must roll back run two at a time: the simulated fleets share this process and
@@ -105,6 +107,24 @@ describe.each(breaching)('%s', (name, criterion) => {
     expect(s.verdict).toBe('NO-GO');
     expect(s.rollback.trigger?.reason).toMatch(/=/); // the measured value is in the evidence
   });
+});
+
+test('between ticks: a NATS outage shorter than a tick fires and resolves its alert with its start and duration, and a crashed control agent is seen with its gap', async () => {
+  const s = await result('between-ticks');
+  const why = summary(s);
+  // the watch asked for the tick that decided, at once, not at the next interval
+  expect([s.interim.watch.ticksAsked > 0, why]).toEqual([true, why]);
+  // fired and resolved in the tick that saw it over, with when and how long in its evidence
+  const outage = s.alerts.find((a) => a.rule === 'nats-outage');
+  expect([outage?.state, why]).toEqual(['resolved', why]);
+  expect(outage!.message).toMatch(/from \S+ to \S+ \([\d.]+ s\)/);
+  // the control agent's crash and systemd's restart: one instance-offline event with its own gap
+  const t6 = s.checkpoints.find((c) => c.name === 'T+6h')!;
+  const watch = JSON.parse(readFileSync(join(t6.artifactsDir!, 'summary.json'), 'utf8')).watch as { events: { kind: string; subject: string; durationSeconds: number | null }[] };
+  const crash = watch.events.filter((e) => e.kind === 'instance-offline' && e.subject === 'nix-expert@dgx-1');
+  expect([crash.length, JSON.stringify(watch.events)]).toEqual([1, JSON.stringify(watch.events)]);
+  expect(crash[0].durationSeconds).not.toBeNull();
+  expect(s.alerts.filter((a) => a.scope === 'test' && a.rule !== 'nats-outage' && a.rule !== 'nats-lost')).toEqual([]);
 });
 
 test('a degraded control agent raises alerts in its own scope but never rolls the wave back', async () => {
