@@ -37,8 +37,8 @@ function episode(events: readonly WatchEvent[], to: number): Measurement['over']
 }
 
 function describe(e: WatchEvent): string {
-  const end = e.endMs === null ? 'ongoing' : `${isoOf(e.endMs)}, ${secs(e.endMs - e.startMs)} s`;
-  return `${e.subject} from ${isoOf(e.startMs)} (${end})${e.flaps ? ` with ${e.flaps} flap(s) merged` : ''}${e.evidence ? `: ${e.evidence}` : ''}`;
+  const span = e.endMs === null ? `from ${isoOf(e.startMs)}, still going on` : `from ${isoOf(e.startMs)} to ${isoOf(e.endMs)} (${secs(e.endMs - e.startMs)} s)`;
+  return `${e.subject} ${span}${e.flaps ? ` with ${e.flaps} flap(s) merged` : ''}${e.evidence ? `: ${e.evidence}` : ''}`;
 }
 
 function outages(c: Calc, value: (events: WatchEvent[], w: WatchWindow) => number, unit: string): Measurement {
