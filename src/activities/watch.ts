@@ -31,7 +31,16 @@ export function watchActivities(ctx: ActivityContext) {
       const blindFrom = last ? last.at + WATCH_SAVE_EVERY_MS + timings.probeIntervalMs : null;
       const blind = last && blindFrom! < Date.now() ? { fromMs: blindFrom!, why: `no watcher since the last beat of ${last.by} at ${new Date(last.at).toISOString()}; now ${watcher}` } : undefined;
 
-      const ask = tickAsker(input.waveId, Math.max(1000, timings.probeIntervalMs));
+      // Each ask is a signal, an event in the wave's history: the first of a burst goes at once, the
+      // rest at most one per 5 probe intervals (1 s at the least), and a flap of an event already
+      // told about asks nothing (the next tick sees it anyway).
+      const ask = tickAsker(
+        (reason) =>
+          // through the worker's client to the wave's current run (no run id: continue-as-new moves it);
+          // a wave that ended meanwhile, or a server away: the next tick sees the event anyway
+          void actx.client.workflow.getHandle(input.waveId).signal('tickNow', { reason }).catch(() => undefined),
+        Math.max(1000, 5 * timings.probeIntervalMs),
+      );
       const beat = setInterval(() => actx.heartbeat(), HEARTBEAT_MS);
       try {
         await runWatch(plan, {
@@ -41,7 +50,9 @@ export function watchActivities(ctx: ActivityContext) {
           signal: actx.cancellationSignal,
           blind,
           save: (report) => saveWatchReport(ctx.store, plan, report),
-          onBegin: ask,
+          onBegin: (e) => {
+            if (e.flaps === 0) ask(e);
+          },
         });
       } finally {
         clearInterval(beat);
@@ -54,32 +65,29 @@ export function watchActivities(ctx: ActivityContext) {
 }
 
 /**
- * Asks the workflow for a tick now when something begins: at most one ask per `gapMs`, and one more
- * at the end of a gap in which something else began (the workflow coalesces asks it cannot use).
+ * Asks the workflow for a tick now when something begins: the first ask at once, then at most one
+ * per `gapMs` — one more at the end of a gap in which something else began (the workflow coalesces
+ * asks it cannot use). `signal` sends one ask; its failure is the caller's to swallow.
  */
-function tickAsker(waveId: string, gapMs: number): ((e: WatchEvent) => void) & { stop(): void } {
-  const actx = Context.current();
-  let lastAt = 0;
+export function tickAsker(signal: (reason: string) => void, gapMs: number, clock: () => number = Date.now): ((e: WatchEvent) => void) & { stop(): void } {
+  let lastAt = -Infinity;
   let trailing: NodeJS.Timeout | null = null;
   let reason = '';
   const send = () => {
     trailing = null;
-    lastAt = Date.now();
-    // Through the worker's client to the wave's current run (no run id: continue-as-new moves it).
-    actx.client.workflow
-      .getHandle(waveId)
-      .signal('tickNow', { reason })
-      .catch(() => undefined); // the wave ended meanwhile, or the server is away: the next tick sees the event anyway
+    lastAt = clock();
+    signal(reason);
   };
   const ask = (e: WatchEvent) => {
     reason = `${e.kind} ${e.subject} began ${new Date(e.startMs).toISOString()}`;
-    const wait = lastAt + gapMs - Date.now();
+    const wait = lastAt + gapMs - clock();
     if (wait <= 0) send();
     else trailing ??= setTimeout(send, wait);
   };
   return Object.assign(ask, {
     stop() {
       if (trailing) clearTimeout(trailing);
+      trailing = null;
     },
   });
 }
