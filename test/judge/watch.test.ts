@@ -171,3 +171,25 @@ describe('uptime minus the silent gaps the watch saw', () => {
     expect(m.note).toContain('without the watch');
   });
 });
+
+describe("the watch's lost probes count as probe loss", () => {
+  test("an agent under test silent on its own: its lost probes are confirmed loss, for a rollback too; shared with a control agent's silence: not counted", () => {
+    const h = healthyHistory(2 * HOUR);
+    const { from } = tickOf(h);
+    const before = measure(ctx, h, 'tick', TEST_SCOPE, ['probe.loss_count'])['probe.loss_count']!;
+    expect(before.value).toBe(0);
+    last(h).watch!.events.push(event('agent-silent', 'network-expert', from + 60_000, from + 120_000, { role: 'test', lostProbes: 12 }));
+    const m = measure(ctx, h, 'tick', TEST_SCOPE, ['probe.loss_count'])['probe.loss_count']!;
+    expect(m.value).toBe(12);
+    expect(m.rollback?.value).toBe(12);
+    expect(m.note).toContain('network-expert 12 lost while silent');
+    expect(decideRollback(plan, { tick: measure(ctx, h, 'tick', TEST_SCOPE) }, 'auto').triggers.map((t) => t.result.id)).toContain('rollback-message-loss');
+
+    const rig = healthyHistory(2 * HOUR);
+    last(rig).watch!.events.push(
+      event('agent-silent', 'network-expert', from + 60_000, from + 120_000, { role: 'test', lostProbes: 12 }),
+      event('agent-silent', 'nix-expert', from + 50_000, from + 130_000, { role: 'control', lostProbes: 16 }),
+    );
+    expect(measure(ctx, rig, 'tick', TEST_SCOPE, ['probe.loss_count'])['probe.loss_count']!.value).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 // Probe delivery, loss (and the loss a rollback counts), latency percentiles and corrupt replies.
+import { watchLoss } from './watch';
 import type { Measurement } from '../rules';
 import type { Observation, ProbeObservation } from '../observations';
 import { quantile } from '../stats/descriptive';
@@ -28,13 +29,19 @@ function lossCount(c: Calc): Measurement {
   const probes = probesInScope(c);
   const sent = probes.reduce((s, p) => s + p.sent, 0);
   const failed = probes.filter((p) => p.error && p.sent === 0);
-  if (sent === 0) return failed.length ? { value: null, samples: 0, error: failed.map((p) => `${p.agent}: ${p.error}`).join('; ') } : { value: null, samples: 0, note: 'no probe requests sent in this window' };
+  // The continuous watch's light probes lost while an agent was silent: loss already confirmed.
+  const watched = watchLoss(c);
+  const wLost = watched?.lost ?? 0;
+  const wNote = wLost ? `the watch: ${watched!.who.join('; ')}` : '';
+  if (sent === 0 && wLost === 0) return failed.length ? { value: null, samples: 0, error: failed.map((p) => `${p.agent}: ${p.error}`).join('; ') } : { value: null, samples: 0, note: 'no probe requests sent in this window' };
   const lost = probes.reduce((s, p) => s + Math.max(0, p.sent - p.received), 0);
   const timeouts = probes.reduce((s, p) => s + p.timeouts, 0);
   const who = probes.filter((p) => p.sent > p.received).map((p) => `${p.agent} ${p.sent - p.received}/${p.sent}`);
-  const m: Measurement = { value: lost, samples: sent, note: lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost` };
-  if (c.scope.role !== 'test' || lost === 0) return m;
-  const rollback = confirmedLoss(c);
+  const probeNote = sent === 0 ? 'no probe requests sent in this window' : lost ? `lost: ${who.join(', ')} (${timeouts} timeouts)` : `0 of ${sent} lost`;
+  const m: Measurement = { value: lost + wLost, samples: sent, note: [probeNote, wNote].filter(Boolean).join('; ') };
+  if (c.scope.role !== 'test' || lost + wLost === 0) return m;
+  const probed = lost ? confirmedLoss(c) : { value: 0, samples: sent, note: 'no loss in the probes' };
+  const rollback: Measurement = wLost ? { ...probed, value: (probed.value ?? 0) + wLost, note: `${probed.note}; confirmed by ${wNote}` } : probed;
   return { ...m, note: `${m.note}; for a rollback: ${rollback.note}`, rollback };
 }
 

@@ -94,6 +94,28 @@ function silentSeconds(c: Calc): Measurement {
   return warning ? { ...m, warning } : m;
 }
 
+/**
+ * The watch's probes lost by agents in scope while they were silent on their own (decisions-turn2:
+ * loss counts the watch's lost probes, confirmed): silence is at least 3 probes in a row unanswered,
+ * and an agent under test's silence while control agents were silent too, or while the watch's own
+ * NATS link was down, is the rig's and not counted. null: no watch data for the window.
+ */
+export function watchLoss(c: Calc): { lost: number; who: string[] } | null {
+  const w = watchOf(c);
+  if (!w) return null;
+  let lost = 0;
+  const who: string[] = [];
+  for (const agent of c.agentNames) {
+    const s = silentSpans(w, agent, c.scope.role);
+    if (spansLength(s.own, w.from, w.to) === 0) continue;
+    const n = s.events.reduce((sum, e) => sum + e.lostProbes, 0);
+    if (n === 0) continue;
+    lost += n;
+    who.push(`${agent} ${n} lost while silent (${s.events.map(describe).join('; ')})`);
+  }
+  return { lost, who };
+}
+
 function blindSeconds(c: Calc): Measurement {
   const w = watchOf(c);
   if (!w) return NO_WATCH;
