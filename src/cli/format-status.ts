@@ -7,6 +7,7 @@ export function formatStatus(s: WaveStatus): string {
     `${s.waveId}  phase ${s.phase}  verdict ${s.verdict ?? '(pending)'}${s.paused ? '  [automation paused]' : ''}  policy ${s.policy}${s.timeScale !== 1 ? `  ×${s.timeScale}` : ''}`,
     `started ${s.startAt}  ends ${s.endsAt}  next ${s.nextCheckpoint ? `${s.nextCheckpoint.name} at ${s.nextCheckpoint.dueAt}` : '—'}`,
     `monitor: ${s.interim.ticks} ticks (${s.interim.skippedTicks} skipped), agents active ${s.interim.agentsActive ?? 'no data yet'}${s.interim.lastTickNote ? ` — ${s.interim.lastTickNote}` : ''}`,
+    watchLine(s.interim.watch),
   ];
   for (const cp of s.checkpoints) {
     lines.push(`  ${cp.name.padEnd(6)} ${cp.verdict ?? (cp.ranAt ? '?' : 'due ' + cp.dueAt)}${cp.note ? ` — ${cp.note}` : ''}`);
@@ -26,4 +27,10 @@ export function formatStatus(s: WaveStatus): string {
     lines.push('operator actions:', ...s.operatorActions.map((a) => `  ${a.at} ${a.kind} by ${a.by}${a.reason ? `: ${a.reason}` : ''}${a.accepted ? '' : ' (not accepted)'}${a.note ? ` — ${a.note}` : ''}`));
   if (s.artifactsDir) lines.push(`artifacts: ${s.artifactsDir}`);
   return lines.join('\n');
+}
+
+/** The continuous watch: the ticks it asked for, or why it is not watching. */
+function watchLine(w: WaveStatus['interim']['watch']): string {
+  if (w.note) return `watch: NOT WATCHING between ticks — ${w.note}`;
+  return `watch: ${w.ticksAsked} tick${w.ticksAsked === 1 ? '' : 's'} asked for${w.ticksAskedCoalesced ? ` (${w.ticksAskedCoalesced} more coalesced)` : ''}`;
 }

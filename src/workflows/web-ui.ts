@@ -16,6 +16,7 @@ export function waveDetails(w: WaveState): string {
     `**Next:** ${next}`,
     `**Agents active (last tick):** ${s.interim.agentsActive ?? 'no data yet'} · ticks ${s.interim.ticks} (skipped ${s.interim.skippedTicks})`,
     s.hold ? `**Holding for a human** until ${s.hold.deadline}: ${s.hold.reason}` : '',
+    s.interim.watch.note ? `**NOT WATCHING between ticks:** ${s.interim.watch.note}` : '',
     w.alerts.logProblem ? `**ALERT LOG FAILING** (${w.alerts.pendingLog.length} entries waiting): ${w.alerts.logProblem}` : '',
     s.rollback.requested ? `**Rollback:** ${s.rollback.finishedAt ? (s.rollback.ok ? 'done' : 'FAILED') : 'in progress'} — ${s.rollback.trigger?.reason ?? ''}` : '',
     firing.length ? `**Alerts firing:**\n${firing.join('\n')}` : '',
