@@ -11,6 +11,7 @@ import type { SshPoolOptions } from '../hosts/ssh/types';
 import type { Plan } from '../../plan/schema';
 import type { WatchTimings } from '../../plan/watch-timings';
 import { pause, type WatchContext } from './context';
+import { Semaphore } from '../hosts/ssh/semaphore';
 
 /**
  * The link's SSH options: the plan's, with keepalives every probe interval and a connect bounded by a
@@ -29,10 +30,13 @@ export function sshLinkOptions(plan: Plan, timings: WatchTimings, env?: NodeJS.P
 export async function runSshLink(ctx: WatchContext, opts: { env?: NodeJS.ProcessEnv; ssh?: SshPoolOptions } = {}): Promise<void> {
   const pool = opts.ssh ?? sshLinkOptions(ctx.plan, ctx.timings, opts.env);
   const keys = loadHostKeyPolicy(pool.knownHostsFile);
-  await Promise.all(ctx.plan.hosts.map((h) => watchHost(ctx, targetOf(h), pool, keys)));
+  // Handshakes as many at a time as the collection's pool allows: 300 at once time out on a busy
+  // worker, and each timeout would be a host-dropped event and a tick asked for.
+  const dialing = new Semaphore(pool.maxConcurrentHosts);
+  await Promise.all(ctx.plan.hosts.map((h) => watchHost(ctx, targetOf(h), pool, keys, dialing)));
 }
 
-async function watchHost(ctx: WatchContext, target: ReturnType<typeof targetOf>, pool: SshPoolOptions, keys: ReturnType<typeof loadHostKeyPolicy>): Promise<void> {
+async function watchHost(ctx: WatchContext, target: ReturnType<typeof targetOf>, pool: SshPoolOptions, keys: ReturnType<typeof loadHostKeyPolicy>, dialing: Semaphore): Promise<void> {
   const { recorder: rec, clock, signal } = ctx;
   const interval = ctx.timings.probeIntervalMs;
   const host = target.name;
@@ -41,16 +45,24 @@ async function watchHost(ctx: WatchContext, target: ReturnType<typeof targetOf>,
     if (ev) ctx.began(ev);
   };
   while (!signal.aborted) {
+    let release: () => void;
+    try {
+      release = await dialing.acquire(signal);
+    } catch {
+      break; // aborted while waiting for a turn
+    }
     const attemptAt = clock();
     let client: Client;
     try {
       client = await openClient(target, pool, keys, () => undefined, signal);
     } catch (err) {
+      release();
       if (signal.aborted) break;
       if (!rec.isOpen('host-dropped', host)) open(attemptAt, `cannot connect: ${(err as Error).message}`);
       await pause(Math.max(0, attemptAt + interval - clock()), signal);
       continue;
     }
+    release();
     rec.close('host-dropped', host, clock(), 'SSH connection ready again');
     const closed = await untilClosed(client, signal);
     if (signal.aborted) {

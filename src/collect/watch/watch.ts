@@ -3,6 +3,7 @@
 // reporting to one recorder. The whole report is saved every ~second (its lastBeatMs says the watch
 // was alive then) and at once when something begins, before `onBegin` is told (so whoever acts on it
 // finds the event saved). Resolves with the last report once everything is closed and saved.
+import { setMaxListeners } from 'node:events';
 import type { Plan } from '../../plan/schema';
 import { watchTimings, WATCH_SAVE_EVERY_MS } from '../../plan/watch-timings';
 import type { WatchEvent, WatchReport } from '../../model/watch';
@@ -45,6 +46,8 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
 
   const saver = serialSaver(() => recorder.snapshot(clock()), opts.save);
   const stop = new AbortController();
+  // Every host's and agent's loop listens on this one signal: more than node's default of 10.
+  setMaxListeners(0, stop.signal);
   const onAbort = () => stop.abort();
   if (opts.signal.aborted) stop.abort();
   else opts.signal.addEventListener('abort', onAbort, { once: true });
