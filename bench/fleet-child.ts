@@ -1,6 +1,8 @@
 // The simulated fleet in its own process, driven by JSON lines on stdin (see bench/lib.ts):
 //   {id:-1, cmd:'start', plan, stateDir, mode:'hosts'|'fleet', ratePerSecond?, subscribe?: 'patterns'|'own'|'none'}  → {ready: plan}
 //   {id, cmd:'setFault', target, fault} · {id, cmd:'clearFaults'} · {id, cmd:'stopUnit', host, agent}
+//   {id, cmd:'crash', host, agent, timeScale} (the unit dies, systemd restarts it after RestartSec) ·
+//   {id, cmd:'natsDown', down} (kills / restarts the NATS server) — both answer the epoch ms they acted at
 //   {id, cmd:'stats'} (sim hosts' connections/commands per host) · {id, cmd:'memory'}
 // It exits when stdin closes. Loopback only: startLocalFleet refuses any other address.
 import { createInterface } from 'node:readline';
@@ -9,10 +11,12 @@ import type { Plan } from '../src/plan/schema';
 import { FleetModel } from '../src/sim/fleet-model';
 import { startSimHosts, type SimHosts } from '../src/sim/ssh-hosts';
 import { startLocalFleet, type LocalFleet } from '../src/stack/local-stack';
+import { fleetEffects, type FleetEffects } from '../src/sim/fleet-effects';
 
 let hosts: SimHosts | null = null;
 let fleet: LocalFleet | null = null;
 let model: FleetModel | null = null;
+let effects: (FleetEffects & { dispose(): void }) | null = null;
 
 const send = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 
@@ -44,6 +48,19 @@ async function handle(m: Record<string, any>): Promise<unknown> {
     case 'clearFaults':
       fleet!.agents.clearFaults();
       return true;
+    case 'crash': {
+      // The scenario runner's crash: the unit fails, systemd restarts it after RestartSec (5 s of plan time).
+      effects ??= fleetEffects(fleet!, { timeScale: m.timeScale ?? 1 });
+      const at = Date.now();
+      effects.crash(m.host, m.agent);
+      return at;
+    }
+    case 'natsDown': {
+      effects ??= fleetEffects(fleet!, { timeScale: m.timeScale ?? 1 });
+      const at = Date.now();
+      await effects.setNatsDown(!!m.down);
+      return at;
+    }
     case 'stopUnit':
       model!.stop(m.host, m.agent);
       return Date.now();
@@ -79,6 +96,7 @@ rl.on('line', (line) => {
   );
 });
 rl.on('close', async () => {
+  effects?.dispose();
   await hosts?.stop().catch(() => undefined);
   await fleet?.stop().catch(() => undefined);
   process.exit(0);

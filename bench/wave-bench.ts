@@ -151,7 +151,7 @@ async function firstRunOf(client: Client, workflowId: string, known: string | un
   return first.runId;
 }
 
-async function spawnWorker(address: string, taskQueue: string, root: string, bundleFile: string) {
+export async function spawnWorker(address: string, taskQueue: string, root: string, bundleFile: string) {
   const child = spawn(process.execPath, tsProcessArgs(join(__dirname, '../test/helpers/worker-process.ts'), address, taskQueue, root, bundleFile, '500'), { stdio: ['ignore', 'pipe', 'inherit'] });
   const memory: { t: number; rss: number; heapUsed: number }[] = [];
   const rl = createInterface({ input: child.stdout! });
