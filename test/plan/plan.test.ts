@@ -5,21 +5,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { loadPlan, parsePlanText, PlanError } from '../../src/plan/load';
+import { loadPlan } from '../../src/plan/load';
+import { problemsOf } from '../helpers/plan-problems';
 import { parseDuration, formatDuration } from '../../src/plan/duration';
 
 const ROOT = join(__dirname, '../..');
 const wave2Text = readFileSync(join(ROOT, 'plans/wave2.yaml'), 'utf8');
 
-function problemsOf(text: string): string[] {
-  try {
-    parsePlanText(text, 'test.yaml');
-  } catch (err) {
-    if (err instanceof PlanError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 /** The Wave 2 plan with one change applied to its data. */
 function broken(change: (p: any) => void): string {

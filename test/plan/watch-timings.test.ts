@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, stringify } from 'yaml';
-import { loadPlan, parsePlanText, PlanError } from '../../src/plan/load';
+import { loadPlan, parsePlanText } from '../../src/plan/load';
+import { problemsOf } from '../helpers/plan-problems';
 import { storedPlanSchema } from '../../src/plan/schema';
 import { watchTimings } from '../../src/plan/watch-timings';
 
@@ -14,15 +15,6 @@ function withWatch(change: (w: any, data: any) => void): string {
   const data = parseDocument(wave2Text).toJS();
   change(data.watch, data);
   return stringify(data);
-}
-function problemsOf(text: string): string[] {
-  try {
-    parsePlanText(text, 'test.yaml');
-  } catch (err) {
-    if (err instanceof PlanError) return err.problems;
-    throw err;
-  }
-  return [];
 }
 
 describe('the watch section', () => {
