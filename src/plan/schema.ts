@@ -236,9 +236,9 @@ function planSchemaWith(duration: z.ZodType<number>) {
         .object({
           enabled: z.boolean().default(true),
           /** One light probe request per agent every interval. */
-          probeInterval: positiveDuration.default(3000),
+          probeInterval: positiveDuration.default(2000),
           /** An agent silent longer than this is an event: at least 3 probe intervals (one lost reply is not silence). */
-          silence: positiveDuration.default(10_000),
+          silence: positiveDuration.default(6000),
           /** NATS disconnects shorter than this are not outages (0: every one). */
           minOutage: duration.default(0),
           /** An episode of the same subject starting within this of the last one's end merges into it (a flap). */

@@ -20,13 +20,13 @@ function withWatch(change: (w: any, data: any) => void): string {
 describe('the watch section', () => {
   test('both shipped plans show it, in plan time', () => {
     for (const f of ['plans/wave2.yaml', 'plans/local.yaml'])
-      expect(loadPlan(join(ROOT, f)).watch).toEqual({ enabled: true, probeInterval: 3000, silence: 10_000, minOutage: 0, flapMerge: 60_000 });
+      expect(loadPlan(join(ROOT, f)).watch).toEqual({ enabled: true, probeInterval: 2000, silence: 6000, minOutage: 0, flapMerge: 60_000 });
   });
 
   test('a plan without it gets the defaults; a partial one keeps what it says', () => {
-    expect(parsePlanText(withWatch((_, d) => delete d.watch), 't.yaml').watch).toEqual({ enabled: true, probeInterval: 3000, silence: 10_000, minOutage: 0, flapMerge: 60_000 });
+    expect(parsePlanText(withWatch((_, d) => delete d.watch), 't.yaml').watch).toEqual({ enabled: true, probeInterval: 2000, silence: 6000, minOutage: 0, flapMerge: 60_000 });
     const partial = withWatch((_, d) => (d.watch = { enabled: false, probeInterval: '2s' }));
-    expect(parsePlanText(partial, 't.yaml').watch).toEqual({ enabled: false, probeInterval: 2000, silence: 10_000, minOutage: 0, flapMerge: 60_000 });
+    expect(parsePlanText(partial, 't.yaml').watch).toEqual({ enabled: false, probeInterval: 2000, silence: 6000, minOutage: 0, flapMerge: 60_000 });
   });
 
   test('silence under 3 probe intervals is refused in one line naming the field', () => {
@@ -52,19 +52,19 @@ describe('the watch section', () => {
 
 describe('watchTimings', () => {
   const plan = (w: Partial<{ enabled: boolean; probeInterval: number; silence: number; minOutage: number; flapMerge: number }> = {}) => ({
-    watch: { enabled: true, probeInterval: 3000, silence: 10_000, minOutage: 0, flapMerge: 60_000, ...w },
+    watch: { enabled: true, probeInterval: 2000, silence: 6000, minOutage: 0, flapMerge: 60_000, ...w },
   });
 
   test('at time scale 1 the plan times are the real ones', () => {
-    expect(watchTimings(plan({ minOutage: 2000 }), 1)).toEqual({ enabled: true, probeIntervalMs: 3000, silenceMs: 10_000, minOutageMs: 2000, flapMergeMs: 60_000 });
+    expect(watchTimings(plan({ minOutage: 2000 }), 1)).toEqual({ enabled: true, probeIntervalMs: 2000, silenceMs: 6000, minOutageMs: 2000, flapMergeMs: 60_000 });
   });
 
   test('compressed: each is divided by the time scale while above its floor', () => {
-    expect(watchTimings(plan({ minOutage: 6000 }), 10)).toEqual({ enabled: true, probeIntervalMs: 300, silenceMs: 1000, minOutageMs: 600, flapMergeMs: 6000 });
+    expect(watchTimings(plan({ minOutage: 6000 }), 10)).toEqual({ enabled: true, probeIntervalMs: 200, silenceMs: 600, minOutageMs: 600, flapMergeMs: 6000 });
   });
 
   test('at ×720 the floors hold: probe 200 ms, silence 3 probes, flap merge 1 probe', () => {
-    // 3 s / 720 = 4 ms → 200 ms; 10 s / 720 = 14 ms → 600 ms; 60 s / 720 = 83 ms → 200 ms
+    // 2 s / 720 = 3 ms → 200 ms; 6 s / 720 = 8 ms → 600 ms; 60 s / 720 = 83 ms → 200 ms
     expect(watchTimings(plan(), 720)).toEqual({ enabled: true, probeIntervalMs: 200, silenceMs: 600, minOutageMs: 0, flapMergeMs: 200 });
   });
 
