@@ -105,3 +105,22 @@ test("wavewatch's own setup (an unreadable key or credentials file) rejects runW
   await expect(runWatch(noCreds, opts)).rejects.toThrow(/cannot read the NATS credentials file/);
   expect(saves).toEqual([]);
 });
+
+// Last in the file: it kills the shared NATS server (and starts it again on its port).
+test("an event's end is saved at once, not at the next beat: a reader right after it finds it over", async () => {
+  const saves: { at: number; report: WatchReport }[] = [];
+  const ac = new AbortController();
+  const done = runWatch(plan, { waveId: 'wave-y', watcher: 'run-2/1', timeScale: 720, signal: ac.signal, env: {}, saveEveryMs: 10_000, save: (r) => void saves.push({ at: Date.now(), report: r }) });
+  await waitFor(async () => (await watchConnections()) === 1, 'the watch connection');
+  await server.kill();
+  await sleep(300);
+  await server.restart();
+  const outage = (s: { report: WatchReport }) => s.report.events.find((e) => e.kind === 'nats-outage');
+  await waitFor(() => saves.some((s) => outage(s)?.endMs), "the outage's end saved", 5000);
+  const first = saves.find((s) => outage(s)?.endMs)!;
+  // its start was saved at once (it began); its end too, within the change check — not at the 10 s beat
+  expect(saves.some((s) => outage(s) && outage(s)!.endMs === null)).toBe(true);
+  expect(first.at - outage(first)!.endMs!).toBeLessThan(1000);
+  ac.abort();
+  await done;
+});

@@ -14,6 +14,9 @@ import { runLiveness } from './liveness';
 import { runInstanceWatch } from './instances';
 import { runSshLink, sshLinkOptions } from './ssh-link';
 
+/** How soon a change of the recorder is saved (real ms). */
+const CHANGE_CHECK_MS = 50;
+
 export interface RunWatchOptions {
   waveId: string;
   /** This watcher's name in its report: `<runId>/<attempt>`. */
@@ -73,10 +76,20 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
     const ssh = sshLinkOptions(plan, timings, opts.env);
     const link = startNatsLink(ctx, { env: opts.env });
     await saver.save();
+    // A beat every saveEveryMs, and a save soon after anything changed (an outage's end too): a
+    // tick that reads the reports right after an outage ended must find it over, not still going
+    // on — else its alert resolves at the next tick without the outage's duration.
     const beats = (async () => {
+      const every = opts.saveEveryMs ?? WATCH_SAVE_EVERY_MS;
+      let savedVersion = recorder.version;
+      let savedAt = clock();
       while (!stop.signal.aborted) {
-        await pause(opts.saveEveryMs ?? WATCH_SAVE_EVERY_MS, stop.signal);
-        if (!stop.signal.aborted) await saver.save();
+        await pause(Math.min(CHANGE_CHECK_MS, every), stop.signal);
+        if (stop.signal.aborted) break;
+        if (recorder.version === savedVersion && clock() - savedAt < every) continue;
+        savedVersion = recorder.version;
+        savedAt = clock();
+        await saver.save();
       }
     })();
     await Promise.all([link.done, runLiveness(ctx, link), runInstanceWatch(ctx), runSshLink(ctx, { env: opts.env, ssh }), beats]);
