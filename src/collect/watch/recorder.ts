@@ -19,6 +19,8 @@ export interface WatchRecorderOptions {
    */
   minOutageMs: number;
   eventsPerSubject?: number;
+  /** Called after every change to the events (its owner saves the report then). */
+  onChange?: () => void;
 }
 
 type Role = WatchEvent['role'];
@@ -47,6 +49,11 @@ export class WatchRecorder {
   /** Bumped on every change to the events: the owner saves when it moved. */
   version = 0;
 
+  private changed(): void {
+    this.version++;
+    this.opts.onChange?.();
+  }
+
   constructor(private readonly opts: WatchRecorderOptions) {
     this.cap = opts.eventsPerSubject ?? DEFAULT_EVENTS_PER_SUBJECT;
   }
@@ -70,14 +77,14 @@ export class WatchRecorder {
       prev.endMs = null;
       // The first episode's words and the latest one's: a flapping link's evidence does not grow.
       prev.evidence = clip(`${this.first.get(prev) ?? ''}; flap ${prev.flaps} at ${iso(atMs)}: ${evidence}`);
-      this.version++;
+      this.changed();
       return { ...prev };
     }
     const n = this.perSubject.get(subject) ?? 0;
     if (n >= this.cap) {
       this.episodes.set(k, { event: null, startMs: atMs, reopenedFromEndMs: null, evidenceBefore: '' });
       this.eventsDropped++;
-      this.version++;
+      this.changed();
       return null;
     }
     const ev: WatchEvent = { kind, subject, role, startMs: Math.round(atMs), endMs: null, flaps: 0, lostProbes: 0, evidence: clip(evidence) };
@@ -86,7 +93,7 @@ export class WatchRecorder {
     this.events.push(ev);
     this.last.set(k, ev);
     this.episodes.set(k, { event: ev, startMs: atMs, reopenedFromEndMs: null, evidenceBefore: '' });
-    this.version++;
+    this.changed();
     return { ...ev };
   }
 
@@ -96,7 +103,7 @@ export class WatchRecorder {
     const ep = this.episodes.get(k);
     if (!ep) return false;
     this.episodes.delete(k);
-    this.version++;
+    this.changed();
     const ev = ep.event;
     if (!ev) return true;
     const end = Math.max(Math.round(atMs), ev.startMs);
@@ -126,7 +133,7 @@ export class WatchRecorder {
     const ev = this.episodes.get(key('agent-silent', agent))?.event;
     if (!ev) return false;
     ev.lostProbes += n;
-    this.version++;
+    this.changed();
     return true;
   }
 

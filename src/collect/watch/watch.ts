@@ -14,9 +14,6 @@ import { runLiveness } from './liveness';
 import { runInstanceWatch } from './instances';
 import { runSshLink, sshLinkOptions } from './ssh-link';
 
-/** How soon a change of the recorder is saved (real ms). */
-const CHANGE_CHECK_MS = 50;
-
 export interface RunWatchOptions {
   waveId: string;
   /** This watcher's name in its report: `<runId>/<attempt>`. */
@@ -44,10 +41,21 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
   if (!timings.enabled) throw new Error('the plan turns the watch off (watch.enabled: false)');
   const clock = opts.clock ?? Date.now;
   const startedAtMs = clock();
-  const recorder = new WatchRecorder({ waveId: opts.waveId, watcher: opts.watcher, startedAtMs, flapMergeMs: timings.flapMergeMs, minOutageMs: timings.minOutageMs });
+  // (the saver reads the recorder only when asked to save, after it exists)
+  const saver = serialSaver(() => recorder.snapshot(clock()), opts.save);
+  // Every change is saved at once (an outage's end too), besides the beat: a tick that reads the
+  // reports right after an outage ended must find it over, not still going on — else its alert
+  // resolves at the next tick without the outage's duration (seen in a fresh-clone run).
+  const recorder = new WatchRecorder({
+    waveId: opts.waveId,
+    watcher: opts.watcher,
+    startedAtMs,
+    flapMergeMs: timings.flapMergeMs,
+    minOutageMs: timings.minOutageMs,
+    onChange: () => void saver.save(),
+  });
   if (opts.blind && opts.blind.fromMs < startedAtMs) recorder.blind(opts.blind.fromMs, startedAtMs, opts.blind.why);
 
-  const saver = serialSaver(() => recorder.snapshot(clock()), opts.save);
   const stop = new AbortController();
   // Every host's and agent's loop listens on this one signal: more than node's default of 10.
   setMaxListeners(0, stop.signal);
@@ -76,20 +84,10 @@ export async function runWatch(plan: Plan, opts: RunWatchOptions): Promise<Watch
     const ssh = sshLinkOptions(plan, timings, opts.env);
     const link = startNatsLink(ctx, { env: opts.env });
     await saver.save();
-    // A beat every saveEveryMs, and a save soon after anything changed (an outage's end too): a
-    // tick that reads the reports right after an outage ended must find it over, not still going
-    // on — else its alert resolves at the next tick without the outage's duration.
     const beats = (async () => {
-      const every = opts.saveEveryMs ?? WATCH_SAVE_EVERY_MS;
-      let savedVersion = recorder.version;
-      let savedAt = clock();
       while (!stop.signal.aborted) {
-        await pause(Math.min(CHANGE_CHECK_MS, every), stop.signal);
-        if (stop.signal.aborted) break;
-        if (recorder.version === savedVersion && clock() - savedAt < every) continue;
-        savedVersion = recorder.version;
-        savedAt = clock();
-        await saver.save();
+        await pause(opts.saveEveryMs ?? WATCH_SAVE_EVERY_MS, stop.signal);
+        if (!stop.signal.aborted) await saver.save();
       }
     })();
     await Promise.all([link.done, runLiveness(ctx, link), runInstanceWatch(ctx), runSshLink(ctx, { env: opts.env, ssh }), beats]);
