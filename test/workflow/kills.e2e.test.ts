@@ -9,6 +9,9 @@ import type { TemporalDevServer } from '../../src/stack/temporal-server';
 import type { WaveStatus } from '../../src/model/status';
 import { client, localPlan, runWave, scheduledActivities, spawnWorker, startFleet, startTemporal, tempDir, waitForPendingActivity, waitForStatus } from '../helpers/wave-env';
 
+// A watcher may still be saving (its report's temporary file is in the folder): whole reports only.
+const isReport = (f: string) => f.endsWith('.json');
+
 jest.setTimeout(420_000);
 
 let temporal: TemporalDevServer;
@@ -63,7 +66,7 @@ test('killed during a checkpoint\'s NATS sampling, across continue-as-new: the s
     // nobody watched is recorded as the watch's blindness (not an outage of the fleet, nothing decided on it).
     const watchDir = join(fleet.plan.output.dir, 'waves', 'kill-sampling', 'watch');
     type Report = { startedAtMs: number; lastBeatMs: number; events: { kind: string; startMs: number; endMs: number | null }[] };
-    const reports = readdirSync(watchDir).map((f) => JSON.parse(readFileSync(join(watchDir, f), 'utf8')) as Report);
+    const reports = readdirSync(watchDir).filter(isReport).map((f) => JSON.parse(readFileSync(join(watchDir, f), 'utf8')) as Report);
     const blind = reports.flatMap((r) => r.events).filter((e) => e.kind === 'watch-blind' && e.endMs !== null && e.endMs - e.startMs >= 1000);
     expect([blind.length > 0, reports.map((r) => [r.startedAtMs, r.lastBeatMs, r.events.map((e) => e.kind)])]).toEqual([true, expect.anything()]);
     expect(reports.flatMap((r) => r.events).filter((e) => e.kind !== 'watch-blind')).toEqual([]);
